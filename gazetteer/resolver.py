@@ -187,6 +187,8 @@ class Resolver:
         if not rows:
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
         _, cues = split_key(query)
+        if ctx.text:
+            cues = cues | _cues_around(ctx.text, fold(query))
         scored = self._score(rows, match, cues, ctx, fold(query))
         candidates = self._merge(scored)
         return self._verdict(query, candidates, limit)
@@ -385,6 +387,29 @@ def _lookup_cached(resolver: Resolver, query: str) -> tuple[list[int], list[floa
             for r in idx.by_key[hit]:
                 best[r] = max(best.get(r, 0.0), 0.85 * ratio / 100)
     return list(best), list(best.values())
+
+
+def _cues_around(text: str, query_fold: str) -> frozenset[str]:
+    """Kind cues written next to the mention in the context ("the province of Huanta").
+
+    A short context made only of generic words ("river", "the department")
+    is a cue by itself.
+    """
+    words = fold(text[:20_000]).split()
+    if len(words) <= 3:
+        rest, own = split_key(" ".join(words) + " x")
+        if rest == "x":
+            return own
+    q = query_fold.split()
+    cues: set[str] = set()
+    for i in range(len(words) - len(q) + 1):
+        if words[i:i + len(q)] == q:
+            before = " ".join(words[max(0, i - 3):i])
+            after = " ".join(words[i + len(q):i + len(q) + 1])
+            for side in (before, after):
+                if side:
+                    cues |= split_key(f"{side} x")[1]
+    return frozenset(cues)
 
 
 @lru_cache(maxsize=4096)

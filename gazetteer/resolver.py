@@ -1,5 +1,10 @@
 """Ranking candidates for a place mention, with context.
 
+Scores are shares of belief: a softmax over the raw scores of the distinct
+candidates, times the quality of the name match (1 for the exact spelling,
+less for a variant or a corrected typo). They sum to at most 1 over all
+candidates, so a lone exact match scores 1 and two equal readings 0.5 each.
+
 A mention is looked up under its folded spelling, its identity key and its
 phonetic key (see :mod:`gazetteer.names`), then by fuzzy matching when none
 of those hits. Every candidate is scored from how well the name matched, the
@@ -35,7 +40,9 @@ FUZZY_CUTOFF = 88
 FUZZY_MIN_LENGTH = 6
 #: Entries of one place from different sources lie within this distance (km).
 MERGE_KM = 6.0
-_SCALE = 1.2  # raw scores are divided by this to give scores in 0..1
+#: Temperature of the softmax that turns raw scores into shares of belief:
+#: a raw gap of MARGIN gives the leader about 7 times the runner-up's share.
+_TEMPERATURE = 0.05
 
 _CUE_KINDS = {
     "river": {Kind.RIVER},
@@ -332,8 +339,12 @@ class Resolver:
         return kept
 
     def _verdict(self, query: str, kept, limit: int) -> Resolution:
-        candidates = [Candidate(p, float(max(0.0, min(1.0, raw / _SCALE))), m, tuple(also[:5]))
-                      for raw, p, m, also in kept[:limit]]
+        raws = np.array([e[0] for e in kept])
+        shares = np.exp((raws - raws.max()) / _TEMPERATURE)
+        shares /= shares.sum()
+        quality = {"exact": 1.0, "name": 0.97, "variant": 0.9, "fuzzy": 0.75}
+        candidates = [Candidate(p, round(float(share * quality[m]), 4), m, tuple(also[:5]))
+                      for (raw, p, m, also), share in zip(kept[:limit], shares)]
         if len(kept) > 1 and kept[0][0] - kept[1][0] < MARGIN:
             close = [e for e in kept if kept[0][0] - e[0] < MARGIN]
             described = "; ".join(_describe(e[1]) for e in close[:4])
@@ -344,6 +355,8 @@ class Resolver:
         reason = ""
         if candidates[0].match == "fuzzy":
             reason = f"spelling corrected: {query!r} read as {candidates[0].place.name!r}"
+        elif candidates[0].match == "variant":
+            reason = f"spelling variant: {query!r} read as {candidates[0].place.name!r}"
         return Resolution(query, "ok", candidates, reason=reason)
 
 

@@ -1,0 +1,74 @@
+"""The Peru data pack as a gazetteer source (read from ../shared/data)."""
+
+import pytest
+
+from gazetteer import Gazetteer, Kind
+from gazetteer.errors import DataPackError
+
+pytestmark = pytest.mark.shared_data
+
+
+def test_pack_adds_inei_places_and_polygons(gaz_pack, gaz):
+    info = gaz_pack.info()
+    assert "datapack" in info["sources"]
+    assert info["by_kind"]["district"] >= 1891
+    assert info["places"] > len(gaz) + 90_000
+    assert gaz_pack.has_datapack and not gaz.has_datapack
+
+
+def test_admin_units_get_exact_polygons_with_the_pack(gaz_pack, gaz):
+    llochegua = gaz_pack.get("ubigeo:050408")
+    assert llochegua.exact
+    geom = gaz_pack.geometry("ubigeo:050408")
+    assert geom.geom_type in ("Polygon", "MultiPolygon")
+    assert geom.contains(geom.representative_point())
+    assert not gaz.get("ubigeo:050408").exact
+    assert gaz.geometry("ubigeo:050408").geom_type == "Point"
+
+
+def test_regions_are_built_from_district_polygons(gaz_pack, gaz):
+    import shapely
+
+    exact = gaz_pack.geometry("region:vraem-2018")
+    approx = gaz.geometry("region:vraem-2018")
+    assert exact.geom_type in ("Polygon", "MultiPolygon") and approx.geom_type == "Polygon"
+    assert gaz_pack.get("region:vraem-2018").exact and not gaz.get("region:vraem-2018").exact
+    # the approximation covers most of the real region
+    overlap = shapely.area(shapely.intersection(exact, approx)) / shapely.area(exact)
+    assert overlap > 0.5
+    pichari = gaz_pack.resolve("Pichari").best.place
+    assert exact.contains(shapely.Point(pichari.lon, pichari.lat))
+
+
+def test_inei_village_with_chain(gaz_pack):
+    res = gaz_pack.resolve("Sanabamba", context="Ayna")
+    place = res.best.place
+    assert (place.admin1, place.admin2, place.admin3) == ("Ayacucho", "La Mar", "Ayna")
+    assert place.admin3_code == "050503"
+
+
+def test_geonames_places_get_their_chain_from_polygons(gaz_pack):
+    places = gaz_pack.places(kinds=[Kind.POPULATED_PLACE])
+    gn = places[places["id"].str.startswith("gn:") & places["country"].eq("PE")]
+    assert gn["admin3_code"].notna().mean() > 0.95
+
+
+def test_boundaries_need_the_pack(gaz, gaz_pack):
+    with pytest.raises(DataPackError):
+        gaz.boundaries("district")
+    districts = gaz_pack.boundaries("district")
+    assert len(districts) == 1891
+    assert {"code", "name", "admin1", "admin2", "admin3", "geometry"} <= set(districts.columns)
+    assert districts.crs.to_epsg() == 4326
+
+
+def test_incomplete_pack_folder_is_refused(tmp_path):
+    (tmp_path / "peru" / "places").mkdir(parents=True)
+    with pytest.raises(DataPackError, match="missing"):
+        Gazetteer.load(data_dir=tmp_path, cache_dir=False)
+
+
+def test_env_var_points_at_the_pack(shared_data, monkeypatch, tmp_path):
+    monkeypatch.setenv("GEO_DATA_DIR", str(shared_data))
+    gaz = Gazetteer.load(cache_dir=tmp_path)
+    assert gaz.has_datapack

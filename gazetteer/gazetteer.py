@@ -133,6 +133,10 @@ class Gazetteer:
             out.append(memo[key])
         return out
 
+    def cache_clear(self) -> None:
+        """Forget memoised resolutions (they are kept per gazetteer, bounded)."""
+        self._resolver.cache_clear()
+
     # -- places and geometries -----------------------------------------------
 
     def get(self, place_id: str) -> Place:

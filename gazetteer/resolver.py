@@ -43,6 +43,8 @@ MERGE_KM = 6.0
 #: Temperature of the softmax that turns raw scores into shares of belief:
 #: a raw gap of MARGIN gives the leader about 7 times the runner-up's share.
 _TEMPERATURE = 0.05
+#: Results kept per resolver (cleared when full); documents repeat names.
+_MEMO_SIZE = 100_000
 
 _CUE_KINDS = {
     "river": {Kind.RIVER},
@@ -103,7 +105,9 @@ class Context:
                                                    "admin2_code", "admin1_code", "district",
                                                    "province", "department")
                           if value.get(k) not in (None, "") and value.get(k) == value.get(k))
-            return cls(admin=admin, near=tuple(value.get("near", ())), kind=value.get("kind"),
+            kind = value.get("kind")
+            kind = tuple(kind) if isinstance(kind, (list, set, frozenset)) else kind
+            return cls(admin=admin, near=tuple(value.get("near", ())), kind=kind,
                        focus=value.get("focus", focus), text=value.get("text"))
         if isinstance(value, Iterable):
             return cls(admin=tuple(str(v) for v in value if v), focus=focus)
@@ -164,7 +168,13 @@ class Resolver:
 
     def __init__(self, index: PlaceIndex) -> None:
         self.index = index
-        self._keys = list(index.by_key)
+        # Fuzzy matching compares a key only with keys of the same first letter:
+        # typos rarely hit it, and spelling variants of it are phonetic matches.
+        self._keys_by_initial: dict[str, list[str]] = {}
+        for k in index.by_key:
+            self._keys_by_initial.setdefault(k[:1], []).append(k)
+        self._memo: dict[tuple, Resolution] = {}
+        self._lookup_memo: dict[str, tuple[list[int], list[float]]] = {}
         self._lat = np.asarray(index.table["lat"], dtype=float)
         self._lon = np.asarray(index.table["lon"], dtype=float)
         kinds = index.table["kind"].to_numpy()
@@ -186,6 +196,22 @@ class Resolver:
             return Resolution(name[:80] + "…", "invalid",
                               reason=f"name is {len(query)} characters long; place names are at most {MAX_NAME_LENGTH}")
         ctx = Context.coerce(context, focus=focus)
+        kinds = tuple(kinds) if kinds is not None else None
+        memo_key = (query, ctx, limit, kinds, focus)
+        try:
+            cached = self._memo.get(memo_key)
+        except TypeError:  # an unhashable context value
+            memo_key, cached = None, None
+        if cached is not None:
+            return cached
+        result = self._resolve(query, ctx, limit, kinds)
+        if memo_key is not None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = result
+        return result
+
+    def _resolve(self, query: str, ctx: Context, limit: int, kinds) -> Resolution:
         rows, match = self._lookup(query)
         if kinds is not None:
             wanted = {Kind(k) for k in kinds}
@@ -200,17 +226,28 @@ class Resolver:
         candidates = self._merge(scored)
         return self._verdict(query, candidates, limit)
 
+    def cache_clear(self) -> None:
+        """Forget memoised results (benchmarks; after editing the index)."""
+        self._memo.clear()
+        self._lookup_memo.clear()
+
     # -- lookup --------------------------------------------------------------
 
     def _lookup(self, query: str) -> tuple[list[int], list[float]]:
-        return _lookup_cached(self, query)
+        hit = self._lookup_memo.get(query)
+        if hit is None:
+            if len(self._lookup_memo) >= _MEMO_SIZE:
+                self._lookup_memo.clear()
+            hit = self._lookup_memo[query] = _lookup(self, query)
+        return hit
 
     def _fuzzy(self, key: str) -> list[tuple[str, float]]:
         from rapidfuzz import fuzz, process
 
         if len(key) < FUZZY_MIN_LENGTH:
             return []
-        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
+        keys = self._keys_by_initial.get(key[:1], [])
+        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
         return [(k, s) for k, s, _ in hits]
 
     # -- scoring -------------------------------------------------------------
@@ -317,25 +354,40 @@ class Resolver:
 
     # -- merging and verdict -------------------------------------------------
 
-    def _merge(self, scored) -> list[tuple[float, Place, str, list[str]]]:
-        kept: list[tuple[float, Place, str, list[str]]] = []
-        for raw, row, m in scored:
-            place = self.index.place(row)
-            dup = None
-            for entry in kept:
-                other = entry[1]
-                same_family = (place.kind == other.kind) or (place.kind in _SETTLEMENT and other.kind in _SETTLEMENT)
-                if same_family and _haversine_km(place.lon, place.lat, other.lon, other.lat) < MERGE_KM:
-                    dup = entry
-                    break
-            if dup is not None:
-                dup[3].append(place.id)
-                if self.index.columns["priority"][row] > self.index.columns["priority"][self.index.id_to_row[dup[1].id]]:
-                    # Show the most authoritative entry of the place, keep the best score.
-                    kept[kept.index(dup)] = (dup[0], place, dup[2], [dup[1].id, *dup[3][:-1]])
-                continue
+    def _merge(self, scored) -> list[tuple[float, int, str, list[str]]]:
+        """Fold entries that describe one place (same family, within MERGE_KM).
+
+        ``scored`` is sorted best first; the first entry of a group keeps the
+        group's score and the most authoritative source names it.
+        """
+        rows = np.array([r for _, r, _ in scored], dtype=np.int64)
+        lat, lon = np.radians(self._lat[rows]), np.radians(self._lon[rows])
+        kinds = self._kind[rows]
+        settlement = np.array([k in _SETTLEMENT for k in kinds])
+        priority = self.index.columns["priority"][rows].astype(int)
+        ids = self.index.columns["id"]
+        group_of = np.full(len(rows), -1)
+        kept: list[tuple[float, int, str, list[str]]] = []
+        leaders: list[int] = []
+        for i, (raw, row, m) in enumerate(scored):
+            if leaders:
+                lj = np.array(leaders)
+                family = (kinds[lj] == kinds[i]) | (settlement[lj] & settlement[i])
+                d = _haversine_np(lon[i], lat[i], lon[lj], lat[lj])
+                near = np.flatnonzero(family & (d < MERGE_KM))
+                if near.size:
+                    g = int(group_of[lj[near[0]]])
+                    group_of[i] = g
+                    graw, grow, gm, galso = kept[g]
+                    if priority[i] > self.index.columns["priority"][grow]:
+                        kept[g] = (graw, row, gm, [ids[grow], *galso])
+                    else:
+                        galso.append(ids[row])
+                    continue
+            group_of[i] = len(kept)
+            leaders.append(i)
             match = "exact" if m >= 1.0 else "name" if m >= 0.95 else "variant" if m >= 0.88 else "fuzzy"
-            kept.append((raw, place, match, []))
+            kept.append((raw, row, match, []))
         return kept
 
     def _verdict(self, query: str, kept, limit: int) -> Resolution:
@@ -343,11 +395,11 @@ class Resolver:
         shares = np.exp((raws - raws.max()) / _TEMPERATURE)
         shares /= shares.sum()
         quality = {"exact": 1.0, "name": 0.97, "variant": 0.9, "fuzzy": 0.75}
-        candidates = [Candidate(p, round(float(share * quality[m]), 4), m, tuple(also[:5]))
-                      for (raw, p, m, also), share in zip(kept[:limit], shares)]
+        candidates = [Candidate(self.index.place(row), round(float(share * quality[m]), 4), m, tuple(also[:5]))
+                      for (raw, row, m, also), share in zip(kept[:limit], shares)]
         if len(kept) > 1 and kept[0][0] - kept[1][0] < MARGIN:
             close = [e for e in kept if kept[0][0] - e[0] < MARGIN]
-            described = "; ".join(_describe(e[1]) for e in close[:4])
+            described = "; ".join(_describe(self.index.place(e[1])) for e in close[:4])
             more = f" and {len(close) - 4} more" if len(close) > 4 else ""
             return Resolution(query, "ambiguous", candidates,
                               reason=f"{len(close)} places match {query!r}: {described}{more}; "
@@ -384,7 +436,13 @@ def _haversine_km(lon1, lat1, lon2, lat2) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _lookup_cached(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
+def _haversine_np(lon1, lat1, lon2, lat2):
+    """Great-circle distances in km; arguments in radians."""
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _lookup(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
     f = fold(query)
     k, _ = split_key(query)
     p = phonetic(query)

@@ -50,6 +50,8 @@ KINDS = frozenset({
     "police_base", "river", "valley", "region", "coca_zone", "demonym"})
 NON_PLACE_TYPES = frozenset({"outlet", "organisation", "person", "alias", "other"})
 LANGS = frozenset({"en", "es"})
+#: Optional ``basis`` of a report: how much of its core event follows public reporting.
+BASES = frozenset({"historic", "historic-with-invented-details", "invented"})
 DATE_PRECISIONS = frozenset({"day", "month", "year"})
 PLACE_ID = re.compile(r"^(ubigeo:\d{2}(\d{2}(\d{2})?)?|cur:[a-z0-9-]+|base:[a-z0-9-]+|region:[a-z0-9-]+|"
                       r"iso:[A-Z]{2}|[a-z]{2}:[a-z0-9-]+)$")
@@ -222,6 +224,8 @@ def check_record(record: object, *, name: str = "?") -> list[str]:
         problems.append(f"{name}: id {rid!r} does not match the file name")
     if record["lang"] not in LANGS:
         problems.append(f"{rid}: lang {record['lang']!r} not one of {sorted(LANGS)}")
+    if "basis" in record and record["basis"] not in BASES:
+        problems.append(f"{rid}: basis {record['basis']!r} not one of {sorted(BASES)}")
     published = _parse_date(record["published"])
     if published is None:
         problems.append(f"{rid}: published {record['published']!r} is not a valid YYYY-MM-DD date")

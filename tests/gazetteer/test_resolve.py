@@ -186,3 +186,17 @@ def test_resolve_many_keeps_order_and_deduplicates(gaz):
     out = gaz.resolve_many(names)
     assert [r.status for r in out] == ["ok", "ok", "ok", "invalid", "unresolved"]
     assert out[0] is out[2]
+
+
+@pytest.mark.parametrize("name, country", [("Medellín", "CO"), ("Juliaca", "PE"), ("Cochabamba", "BO")])
+def test_geonames_source_covers_towns_not_curated(gaz, name, country):
+    place = best(gaz.resolve(name, context="city"))
+    assert place.country == country
+    assert place.id.startswith(("gn:", "inei:", "cur:"))
+    assert place.source
+
+
+def test_every_candidate_cites_its_source(gaz):
+    for name in ("Santa Rosa", "Kepashiato", "VRAEM", "Apurímac"):
+        for cand in gaz.resolve(name).candidates:
+            assert cand.place.source

@@ -69,17 +69,18 @@ def locate(data_dir: str | os.PathLike | None = None) -> Path | None:
     Raises
     ------
     DataPackError
-        When an explicit folder or ``$GEO_DATA_DIR`` is incomplete.
+        When an explicit folder is incomplete (an incomplete ``$GEO_DATA_DIR``
+        is ignored with a warning).
     """
-    for label, candidate in (("data_dir", data_dir), (ENV_VAR, os.environ.get(ENV_VAR))):
-        if candidate:
-            path = Path(candidate).expanduser()
-            if not _complete(path):
-                missing = [n for n in REQUIRED if not (path / n).is_file()]
-                raise DataPackError(f"{label}={path} is not a complete data pack: missing {', '.join(missing)}")
-            return path.resolve()
-    cached = cache_dir()
-    return cached if _complete(cached) else None
+    if data_dir:
+        path = Path(data_dir).expanduser()
+        if not _complete(path):
+            missing = [n for n in REQUIRED if not (path / n).is_file()]
+            raise DataPackError(f"data_dir={path} is not a complete data pack: missing {', '.join(missing)}")
+        return path.resolve()
+    from ..fetch import find_data_dir  # the download path owns the search order
+
+    return find_data_dir()
 
 
 def cache_dir() -> Path:

@@ -1,0 +1,269 @@
+"""Read event files into a table of raw cells, keeping every row.
+
+A reader does not interpret values: it returns the cells as the file holds
+them (strings for CSV, Python values for Excel and JSON) together with the
+rows it could not read cleanly, so that :mod:`geo.events.validate` can give
+each bad row a status and a reason instead of dropping it.
+
+Rows are numbered from 1, not counting the header: row 1 is the first event.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from gazetteer.errors import InvalidInputError
+
+__all__ = ["RawTable", "read_table", "SUFFIXES"]
+
+#: File suffix -> reader kind.
+SUFFIXES = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
+    ".json": "json", ".geojson": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+}
+#: Encodings tried, in order, when a file is not UTF-8. cp1252 is what Excel
+#: on Windows writes for Spanish; latin-1 decodes any byte, so it comes last.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+_DELIMITERS = ",;\t|"
+
+
+@dataclass
+class RawTable:
+    """Cells of an event file, one row per input record, in order.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One column per input column, object dtype, index 0..n-1.
+    problems : dict of int to str
+        Row position -> why the row could not be read cleanly (a malformed
+        CSV record, a JSON record that is not an object).
+    path : str
+        Where the table came from (for messages).
+    encoding : str
+        The text encoding the file was read with (``""`` for Excel).
+    """
+
+    frame: pd.DataFrame
+    problems: dict[int, str] = field(default_factory=dict)
+    path: str = "<data>"
+    encoding: str = "utf-8"
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | int | None = None) -> RawTable:
+    """Read a CSV, Excel or JSON file of events without interpreting its cells.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.csv``/``.tsv``/``.txt`` (delimiter detected among ``, ; tab |``),
+        ``.xlsx``/``.xls``, ``.json`` (a list of objects, an object holding
+        one such list, or a GeoJSON FeatureCollection of points) or
+        ``.jsonl``/``.ndjson`` (one object per line).
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown suffix or a JSON document that holds no records.
+    FileNotFoundError
+        When ``path`` does not exist.
+
+    Warns
+    -----
+    UserWarning
+        When the file is empty, or is not UTF-8 and was decoded as cp1252 or
+        latin-1.
+    """
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise InvalidInputError(
+            f"{path}: cannot tell the format from the suffix {path.suffix!r}; "
+            f"use one of {', '.join(sorted(SUFFIXES))}")
+    if kind == "excel":
+        return _read_excel(path, sheet)
+    text, encoding = _decode(path)
+    if not text.strip():
+        warnings.warn(f"{path}: the file is empty; no events read", UserWarning, stacklevel=2)
+        return RawTable(pd.DataFrame(), path=str(path), encoding=encoding)
+    if kind == "csv":
+        return _read_csv(text, str(path), encoding)
+    if kind == "jsonl":
+        return _read_jsonl(text, str(path), encoding)
+    return _read_json(text, str(path), encoding)
+
+
+# -- text ---------------------------------------------------------------------
+
+def _decode(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        line = data.count(b"\n", 0, bad) + 1
+        warnings.warn(
+            f"{path} is not UTF-8 (byte {data[bad:bad + 1]!r} on line {line}); read it as {encoding}. "
+            "Save the file as UTF-8 to silence this warning.", UserWarning, stacklevel=3)
+        return text, encoding
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _delimiter(text: str) -> str:
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+# -- CSV ----------------------------------------------------------------------
+
+def _read_csv(text: str, path: str, encoding: str) -> RawTable:
+    delimiter = _delimiter(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError:
+        # A malformed record: read again record by record so it keeps its place.
+        return _read_csv_records(text, path, encoding, delimiter)
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(frame.columns, path)
+    return RawTable(frame.astype(object), path=path, encoding=encoding)
+
+
+def _read_csv_records(text: str, path: str, encoding: str, delimiter: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    problems: dict[int, str] = {}
+    last_line = 0
+    for record in reader:
+        first_line, last_line = last_line + 1, reader.line_num
+        if not record or all(not cell.strip() for cell in record):
+            continue
+        if header is None:
+            header = [c.strip() for c in record]
+            continue
+        width = len(header)
+        if len(record) != width:
+            where = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+            problems[len(rows)] = (f"malformed record on {where}: {len(record)} fields where the header has "
+                                   f"{width} (an unquoted {delimiter!r} or a missing quote?)")
+            record = (record + [""] * width)[:width]
+        rows.append(record)
+    header = header or []
+    _check_header(header, path)
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if header else pd.DataFrame()
+    return RawTable(frame, problems=problems, path=path, encoding=encoding)
+
+
+def _check_header(columns, path: str) -> None:
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen:
+            raise InvalidInputError(f"{path}: the header names column {column!r} twice; rename one of them")
+        seen.add(column)
+
+
+# -- Excel --------------------------------------------------------------------
+
+def _read_excel(path: Path, sheet: str | int | None) -> RawTable:
+    if path.stat().st_size == 0:
+        warnings.warn(f"{path}: the file is empty; no events read", UserWarning, stacklevel=3)
+        return RawTable(pd.DataFrame(), path=str(path), encoding="")
+    frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+    frame = frame.dropna(how="all").reset_index(drop=True)  # Excel pads sheets with empty rows
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.loc[:, [not c.startswith("Unnamed: ") or frame[c].notna().any() for c in frame.columns]]
+    frame = frame.astype(object).where(frame.notna(), None)
+    return RawTable(frame, path=str(path), encoding="")
+
+
+# -- JSON ---------------------------------------------------------------------
+
+def _read_json(text: str, path: str, encoding: str) -> RawTable:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    records = _records(doc, path)
+    return _from_records(records, path, encoding)
+
+
+def _read_jsonl(text: str, path: str, encoding: str) -> RawTable:
+    records: list = []
+    problems: dict[int, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            problems[len(records)] = f"line {number} is not valid JSON: {exc.msg}"
+            records.append({})
+    table = _from_records(records, path, encoding)
+    table.problems.update(problems)
+    return table
+
+
+def _records(doc, path: str) -> list:
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        if doc.get("type") == "FeatureCollection":
+            return [_feature_record(f) for f in doc.get("features") or []]
+        lists = [v for v in doc.values() if isinstance(v, list)]
+        if len(lists) == 1:
+            return lists[0]
+    raise InvalidInputError(
+        f"{path}: expected a list of event objects, an object holding one such list, "
+        "or a GeoJSON FeatureCollection")
+
+
+def _feature_record(feature) -> dict:
+    if not isinstance(feature, dict):
+        return feature
+    record = dict(feature.get("properties") or {})
+    geometry = feature.get("geometry") or {}
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+        # GeoJSON is longitude first (RFC 7946, section 3.1.1).
+        record.setdefault("longitude", coords[0])
+        record.setdefault("latitude", coords[1])
+    return record
+
+
+def _from_records(records: list, path: str, encoding: str) -> RawTable:
+    problems: dict[int, str] = {}
+    rows = []
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            problems[i] = f"record is a JSON {type(record).__name__}, not an object"
+            record = {}
+        rows.append({str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                     for k, v in record.items()})
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    frame = frame.astype(object).where(frame.notna(), None)
+    return RawTable(frame, problems=problems, path=path, encoding=encoding)

@@ -1,0 +1,22 @@
+"""Geoparsing news text (English and Spanish) and extracting geocoded events.
+
+>>> from geo.parse import parse_text, extract_events   # doctest: +SKIP
+>>> parse_text("Rebels attacked the Kepashiato military base in Cusco.")  # doctest: +SKIP
+
+Offsets (``start``, ``end``) count characters of the decoded text as given,
+HTML tags included (see :mod:`geo.parse.text`).
+"""
+
+from __future__ import annotations
+
+from .parser import ParsedMention, geoparse, parse_file, parse_text
+
+__all__ = ["parse_text", "parse_file", "geoparse", "ParsedMention", "extract_events"]
+
+
+def __getattr__(name: str):
+    if name == "extract_events":
+        from .events import extract_events
+
+        return extract_events
+    raise AttributeError(name)

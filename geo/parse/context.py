@@ -1,0 +1,172 @@
+"""Resolving the mentions of one document together.
+
+Three passes, each memoised on the query and its context so that a name
+repeated a hundred times is resolved once:
+
+1. every mention alone, with the kind cues written around it;
+2. every mention again, with the admin units named in its sentence
+   ("Sanabamba, in the district of Ayna" → Ayna's UBIGEO) and the places
+   resolved confidently elsewhere in the document (their points): places in
+   one report cluster;
+3. a bare mention (no cue, no admin unit in its sentence) takes the reading
+   of the nearest mention of the same name that has one ("the town of
+   Huanta … in Huanta"), while two mentions that carry different cues stay
+   two places ("Quillabamba, capital of La Convención … the hamlet of
+   Quillabamba in Anco").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gazetteer import Gazetteer
+from gazetteer.place import Kind
+from gazetteer.resolver import Candidate, Context, Resolution
+
+from .mentions import Mention
+
+__all__ = ["Resolved", "resolve_mentions"]
+
+_ADMIN = {Kind.DEPARTMENT: "admin1_code", Kind.PROVINCE: "admin2_code", Kind.DISTRICT: "admin3_code"}
+# Kinds whose point says where a report is: anchors for the other mentions.
+_ANCHOR_KINDS = frozenset({Kind.POPULATED_PLACE, Kind.MILITARY_BASE, Kind.POLICE_BASE, Kind.DISTRICT})
+_VALLEY_KINDS = frozenset({Kind.VALLEY, Kind.REGION, Kind.COCA_ZONE})
+# "the Apurímac", "el Mantaro": a name with the article is a river or a valley.
+_WATER = (Kind.RIVER, Kind.VALLEY, Kind.REGION)
+_LEVEL = {Kind.DEPARTMENT: 0, Kind.PROVINCE: 1, Kind.DISTRICT: 2}
+#: Candidates whose score is at least this share of the best one's are the
+#: ones the resolver found too close to call (its scores are softmax shares
+#: of raw scores at temperature 0.05, and MARGIN is 0.1 raw: exp(-2)).
+CLOSE_SHARE = 0.13
+_CUE_ORDER = ("base", "river", "valley", "district", "province", "department", "town")
+#: Most anchor points passed to the resolver for one mention.
+MAX_ANCHORS = 12
+#: A confident reading scores at least this (0..1).
+ANCHOR_SCORE = 0.6
+
+
+@dataclass
+class Resolved:
+    """A mention and what it resolved to."""
+
+    mention: Mention
+    resolution: Resolution
+
+
+def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5) -> list[Resolved]:
+    """Resolve the mentions of one document, in the order given."""
+    memo: dict[tuple, Resolution] = {}
+
+    def resolve(query: str, ctx: Context | None) -> Resolution:
+        key = (query, ctx)
+        if key not in memo:
+            memo[key] = gaz.resolve(query, context=ctx, limit=limit)
+        return memo[key]
+
+    fixed = {i: _fixed(gaz, m) for i, m in enumerate(mentions) if m.place_id}
+    queries = [_query(m) for m in mentions]
+    kinds = [_WATER if m.article and not m.cues else None for m in mentions]
+    first = [fixed.get(i) or resolve(q, Context(kind=kinds[i], focus=gaz.focus) if kinds[i] else None)
+             for i, q in enumerate(queries)]
+    admin_by_sentence = _admin_codes(mentions, first)
+    anchors = _anchors(mentions, first)
+    second: list[Resolution] = []
+    for i, m in enumerate(mentions):
+        if i in fixed:
+            second.append(fixed[i])
+            continue
+        if first[i].status == "ok" and first[i].best.place.kind in (Kind.COUNTRY, Kind.CAPITAL):
+            second.append(first[i])  # "Bolivia" is the country, whatever hamlets lie near
+            continue
+        own = first[i].best.place.id if first[i].best else None
+        admin = tuple(c for c, j in admin_by_sentence.get(m.sentence, ()) if j != i)
+        near = tuple(a for a in anchors if a != own)[:MAX_ANCHORS]
+        ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=gaz.focus)
+               if admin or near or kinds[i] else None)
+        res = resolve(queries[i], ctx)
+        if "valley" in m.cues and res.best is not None and res.best.place.kind not in _VALLEY_KINDS:
+            # "the Apurímac valley": with no valley of that name, the river's.
+            river = resolve(queries[i].replace("valley", "river"), ctx)
+            if river.best is not None and river.best.place.kind is Kind.RIVER:
+                res = river
+        second.append(res)
+    _inherit(mentions, second, admin_by_sentence)
+    second = [_prefer(r) if r.status == "ambiguous" else r for r in second]
+    return [Resolved(m, r) for m, r in zip(mentions, second)]
+
+
+def _query(m: Mention) -> str:
+    cues = [c for c in _CUE_ORDER if c in m.cues]
+    return " ".join([*cues, m.text]) if cues else m.text
+
+
+def _fixed(gaz: Gazetteer, m: Mention) -> Resolution:
+    if m.place_id in gaz:
+        return Resolution(m.text, "ok", [Candidate(gaz.get(m.place_id), 1.0, "demonym")])
+    return Resolution(m.text, "unresolved", reason=f"demonym of {m.place_id}, which is not in the gazetteer")
+
+
+def _admin_codes(mentions: list[Mention], res: list[Resolution]) -> dict[int, list[tuple[str, int]]]:
+    """UBIGEO codes of the admin units named in each sentence, with the mention index."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for i, (m, r) in enumerate(zip(mentions, res)):
+        if m.role not in ("place", "demonym") or r.best is None or r.status != "ok":
+            continue
+        place = r.best.place
+        code = getattr(place, _ADMIN[place.kind]) if place.kind in _ADMIN else None
+        if code:
+            out.setdefault(m.sentence, []).append((code, i))
+    return out
+
+
+def _anchors(mentions: list[Mention], res: list[Resolution]) -> list[str]:
+    """Ids of places read confidently, most often named first."""
+    counts: dict[str, int] = {}
+    for m, r in zip(mentions, res):
+        if m.role != "place" or m.dateline or r.status != "ok" or r.best is None:
+            continue
+        if r.best.place.kind in _ANCHOR_KINDS and r.best.score >= ANCHOR_SCORE:
+            counts[r.best.place.id] = counts.get(r.best.place.id, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def _inherit(mentions: list[Mention], res: list[Resolution], admin_by_sentence) -> None:
+    """Bare mentions left ambiguous take the reading of the nearest same-name mention that has a cue."""
+    told: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if m.role == "place" and (m.cues or admin_by_sentence.get(m.sentence)) and res[i].best is not None:
+            told.setdefault(m.key, []).append(i)
+    for i, m in enumerate(mentions):
+        if m.role != "place" or m.cues or m.key not in told or res[i].status == "ok":
+            continue
+        if any(j != i for _, j in admin_by_sentence.get(m.sentence, ())):
+            continue
+        donors = [j for j in told[m.key] if j != i and not mentions[j].dateline]
+        if not donors:
+            continue
+        before = [j for j in donors if j < i]
+        j = before[-1] if before else donors[0]
+        res[i] = res[j]
+
+
+def _prefer(res: Resolution) -> Resolution:
+    """Settle the ambiguities news usage settles.
+
+    A national capital beats the hamlets named after it ("Lima", "Quito");
+    nested units of one name read as the largest ("Cusco" is the
+    department, not its province, district or city), as analysts do when a
+    report names only the region.
+    """
+    best = res.candidates[0]
+    close = [c for c in res.candidates if c.score >= best.score * CLOSE_SHARE]
+    pick = next((c for c in close if c.place.kind is Kind.CAPITAL), None)
+    why = "a national capital"
+    if pick is None:
+        admin = [c for c in close if c.place.kind in _LEVEL]
+        if admin:
+            pick = min(admin, key=lambda c: _LEVEL[c.place.kind])
+            why = f"the largest admin unit of {len(close)} places of that name"
+    if pick is None:
+        return res
+    ordered = [pick, *(c for c in res.candidates if c is not pick)]
+    return Resolution(res.query, "ok", ordered, reason=f"read as {pick.place.name} [{pick.place.kind.value}]: {why}")

@@ -1,0 +1,436 @@
+"""Candidate place mentions: automaton hits filtered by the cues of the language.
+
+A hit becomes a mention when it is written like a proper name (capitalised,
+unless the whole sentence is in capitals) and is not part of something that
+is not a place: an outlet, an organisation, a person ("Raúl Reyes",
+"President Humala", "Víctor Quispe Palomino"), an alias ("Gabriel"). The
+names of hamlets known only from INEI or GeoNames are *weak*: they are kept
+only when the text announces a place ("in", "near", "cerca de", "the village
+of", "distrito de"…). A place named inside an organisation's name ("the
+Special VRAEM Command") is kept with ``role="organisation"``.
+
+Each mention carries the kind cues written around it ("province of Huanta",
+"the Kepashiato military base", "the Apurímac and Ene rivers"), which the
+resolver reads.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from gazetteer.names import fold
+
+from .automaton import DEMONYM, NONPLACE, PLACE, Hit, Scanner
+from .lexicon import Lexicon
+from .text import Document
+
+__all__ = ["Mention", "find_mentions"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.I)
+_APPOSITIVE = re.compile(r"^\s*[,(]\s*(?:in|en|of|de|del|near|cerca de|capital of|capital de)\b", re.I)
+_QUOTES = "\"'“”‘’«»"
+_CONTEXT_CHARS = 80
+
+
+@dataclass
+class Mention:
+    """A place mention found in the clean text of a document.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets in the clean text (see :mod:`geo.parse.text`).
+    text : str
+        The mention as written in the clean text.
+    key : str
+        The folded name.
+    role : str
+        ``place``, ``demonym`` or ``organisation`` (a place inside an
+        organisation's name).
+    strong : bool
+        Whether the name belongs to a well-known place (curated, an admin
+        unit, a river, a base) rather than only to a hamlet.
+    cues : set of str
+        Kind cues written around the mention (``province``, ``base``…).
+    sentence : int
+        Index of the sentence in the document.
+    in_name : str or None
+        The organisation's name, for ``role="organisation"``.
+    place_id : str or None
+        Fixed by the lexicon (demonyms).
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    role: str = "place"
+    strong: bool = True
+    cues: set[str] = field(default_factory=set)
+    sentence: int = 0
+    in_name: str | None = None
+    place_id: str | None = None
+    dateline: bool = False
+    article: bool = False
+
+
+def find_mentions(doc: Document, scanner: Scanner) -> list[Mention]:
+    """Place mentions of ``doc`` in text order."""
+    words = scanner.words
+    finder = _Finder(doc, words)
+    mentions = finder.run(scanner.scan(doc))
+    _add_cues(doc, mentions, words)
+    return mentions
+
+
+class _Finder:
+    def __init__(self, doc: Document, words: Lexicon) -> None:
+        self.doc = doc
+        self.words = words
+        self.caps = [_is_caps(doc.clean[s:e]) for s, e in doc.sentences]
+        self.surnames: set[str] = set()
+
+    # -- selection -----------------------------------------------------------
+
+    def run(self, hits: list[Hit]) -> list[Mention]:
+        """Accept hits longest first ("Alto Huallaga" over "El Alto"), then return them in text order."""
+        words = self.words
+        taken = _Intervals()
+        orgs = _Intervals()
+        org_names: dict[int, str] = {}
+        nested: list[Hit] = []
+        kept: list[Mention] = []
+        candidates = [h for h in hits if h.flags & DEMONYM or self._written_as_name(h)]
+        candidates.sort(key=lambda h: (h.start - h.end, h.start))
+        for hit in candidates:
+            if taken.overlaps(hit.start, hit.end):
+                nested.append(hit)
+                continue
+            if hit.flags & NONPLACE:
+                kind = words.nonplaces[hit.key]
+                if kind in ("person", "alias"):
+                    self._remember_person(hit.key)
+                elif kind == "organisation":
+                    orgs.add(hit.start, hit.end)
+                    org_names[hit.start] = self.doc.clean[hit.start:hit.end]
+                taken.add(hit.start, hit.end)
+                continue
+            if hit.flags & DEMONYM:
+                kept.append(self._mention(hit, role="demonym", place_id=words.demonyms[hit.key]))
+                taken.add(hit.start, hit.end)
+                continue
+            verdict = self._judge(hit)
+            if verdict == "place":
+                kept.append(self._mention(hit))
+                taken.add(hit.start, hit.end)
+            elif isinstance(verdict, tuple):  # inside an organisation's name
+                start, end, name = verdict[1]
+                orgs.add(start, end)
+                org_names[start] = name
+                taken.add(start, end)
+                kept.append(self._mention(hit, role="organisation", in_name=name))
+            elif verdict is not None:  # a person's name: none of its words is a place
+                taken.add(verdict[0], verdict[1])
+        # Places inside an organisation's name are reported, marked as such.
+        inner = _Intervals()
+        for m in kept:
+            inner.add(m.start, m.end)
+        for hit in sorted(nested, key=lambda h: (h.start - h.end, h.start)):
+            owner = orgs.containing(hit.start, hit.end)
+            if owner is not None and hit.flags & PLACE and not inner.overlaps(hit.start, hit.end):
+                inner.add(hit.start, hit.end)
+                kept.append(self._mention(hit, role="organisation", in_name=org_names[owner]))
+        kept.sort(key=lambda m: m.start)
+        return kept
+
+    def _mention(self, hit: Hit, **extra) -> Mention:
+        return Mention(start=hit.start, end=hit.end, text=self.doc.clean[hit.start:hit.end], key=hit.key,
+                       strong=hit.strong, sentence=self.doc.sentence_of(hit.start), **extra)
+
+    # -- tests on one hit ----------------------------------------------------
+
+    def _written_as_name(self, hit: Hit) -> bool:
+        """Capitalised like a proper name (every content word), or in an all-caps sentence."""
+        clean = self.doc.clean
+        if not clean[hit.start].isupper():
+            return False
+        connectors = self.words.roles["connector"]
+        for m in _WORD.finditer(clean, hit.start, hit.end):
+            w = m.group(0)
+            if not w[0].isupper() and not w[0].isdigit() and fold(w) not in connectors:
+                return False
+        return True
+
+    def _judge(self, hit: Hit):
+        """``"place"``, None (drop), a (start, end) span to skip (a person), or ("organisation", span)."""
+        doc, words = self.doc, self.words
+        sent = doc.sentence_of(hit.start)
+        caps = self.caps[sent]
+        sent_start = doc.sentences[sent][0]
+        before = _words(doc.clean, max(sent_start, hit.start - _CONTEXT_CHARS), hit.start)
+        after = _words(doc.clean, hit.end, min(doc.sentences[sent][1], hit.end + _CONTEXT_CHARS))
+        prev = fold(before[-1][0]) if before else ""
+        if not caps:
+            chunk = self._chunk(hit, sent)
+            person_end = self._person(hit, chunk, prev)
+            if person_end is not None:
+                return (chunk[0], person_end)
+            org = self._organisation(hit, chunk)
+            if org is not None:
+                return ("organisation", org)
+        if hit.key in words.roles.get("common", ()) and (caps or _sentence_initial(doc, hit.start, sent_start)):
+            return None  # "Una patrulla…", "COCA ERADICATION": a word, not the town abroad
+        if hit.strong:
+            return "place"
+        # A hamlet's name: only with a cue, never a known surname or someone speaking.
+        if hit.key in self.surnames:
+            return None
+        if after and fold(after[0][0]) in words.roles.get("speech", ()):
+            return None
+        if _quoted(doc.clean, hit.start, hit.end):
+            return None
+        if prev in words.roles["locative"] or prev in words.cues or prev in words.roles["cue_filler"]:
+            return "place"
+        if _APPOSITIVE.match(doc.clean[hit.end:hit.end + 20]) and not caps:
+            return "place"
+        return None
+
+    def _chunk(self, hit: Hit, sent: int) -> tuple[int, int, list[tuple[str, int, int]]]:
+        """The run of capitalised words around a hit (connectors allowed inside)."""
+        doc = self.doc
+        s0, s1 = doc.sentences[sent]
+        connectors = self.words.roles["connector"]
+        left = _words(doc.clean, max(s0, hit.start - _CONTEXT_CHARS), hit.start)
+        right = _words(doc.clean, hit.end, min(s1, hit.end + _CONTEXT_CHARS))
+        start, end = hit.start, hit.end
+        toks: list[tuple[str, int, int]] = []
+        pending: list[tuple[str, int, int]] = []
+        for w, a, b in reversed(left):
+            boundary = pending[-1][1] if pending else start
+            if not _gap_ok(doc.clean[b:boundary]):
+                break
+            if w[0].isupper():
+                toks = [(w, a, b), *reversed(pending), *toks]
+                pending = []
+                start = a
+            elif fold(w) in connectors:
+                pending.append((w, a, b))
+            else:
+                break
+        inner = [(w, a, b) for w, a, b in _words(doc.clean, hit.start, hit.end)]
+        toks = [*toks, *inner]
+        pending = []
+        last = hit.end
+        for w, a, b in right:
+            if not _gap_ok(doc.clean[last:a]):
+                break
+            if w[0].isupper():
+                toks.extend([*pending, (w, a, b)])
+                pending = []
+                end = b
+            elif fold(w) in connectors:
+                pending.append((w, a, b))
+            else:
+                break
+            last = b
+        return start, end, toks
+
+    def _person(self, hit: Hit, chunk, prev: str) -> int | None:
+        """End of the person's name the hit belongs to, or None."""
+        words = self.words
+        start, end, toks = chunk
+        folded = [fold(w) for w, _, _ in toks]
+        first = folded[0]
+        exact = start == hit.start and end == hit.end
+        if prev in words.roles["title"] and start == hit.start:
+            self._remember_person(" ".join(folded))
+            return end
+        if hit.strong and start == hit.start and " " in hit.key:
+            return None  # "José Crespo y Castillo", "Víctor Fajardo": a place named after someone
+        if first in words.roles["given_name"] and len(toks) > 1 and not (exact and hit.strong):
+            if start < hit.start or not hit.strong:
+                self._remember_person(" ".join(folded))
+                return end
+        if hit.strong:
+            return None
+        if start == hit.start and end > hit.end:
+            rest = [f for f in folded[len(_words(self.doc.clean, hit.start, hit.end)):] if f]
+            if rest and rest[0] in words.roles.get("person_follower", ()):
+                return end
+        nxt = self.doc.clean[end:end + 40]
+        follower = _words(nxt, 0, len(nxt))
+        if follower and fold(follower[0][0]) in words.roles.get("person_follower", ()):
+            return end
+        # Two surnames in a row ("Quispe Palomino"): a person, not two hamlets.
+        if len(toks) >= 2 and not any(f in words.roles["connector"] for f in folded):
+            return end
+        return None
+
+    def _organisation(self, hit: Hit, chunk) -> tuple[int, int, str] | None:
+        start, end, toks = chunk
+        heads = self.words.roles["org_head"]
+        tail = _words(self.doc.clean, end, min(len(self.doc.clean), end + 40))[:3]
+        for i, (w, _, b) in enumerate(tail):
+            if not _gap_ok(self.doc.clean[(tail[i - 1][2] if i else end):tail[i][1]]):
+                break
+            if fold(w) in self.words.roles.get("org_suffix", ()):
+                return (start, b, self.doc.clean[start:b])  # "the Camisea gas consortium"
+
+        inner = {(a, b) for _, a, b in _words(self.doc.clean, hit.start, hit.end)}
+        for w, a, b in toks:
+            if (a, b) not in inner and w[0].isupper() and fold(w) in heads:
+                return (start, end, self.doc.clean[start:end])
+        return None
+
+    def _remember_person(self, key: str) -> None:
+        parts = key.split()
+        if len(parts) > 1:
+            self.surnames.update(p for p in parts[1:] if p not in self.words.roles["connector"])
+            self.surnames.add(" ".join(parts[1:]))
+
+
+# -- cues ---------------------------------------------------------------------
+
+def _add_cues(doc: Document, mentions: list[Mention], words: Lexicon) -> None:
+    """Kind cues around each mention, shared along lists ("the Apurímac and Ene rivers")."""
+    places = [m for m in mentions if m.role == "place"]
+    groups: list[list[Mention]] = []
+    for m in places:
+        if groups and groups[-1][-1].sentence == m.sentence and _LIST_GAP.match(doc.clean[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    for group in groups:
+        for i, m in enumerate(group):
+            left, left_plural = _left_cues(doc, m, words)
+            right, right_plural = _right_cues(doc, m, words)
+            m.cues |= left | right
+            if left_plural:
+                for other in group[i + 1:]:
+                    other.cues |= left
+            if right_plural:
+                for other in group[:i]:
+                    other.cues |= right
+        for m in group:
+            before = doc.clean[max(0, m.start - 5):m.start]
+            m.article = bool(before[-1:].isspace()) and fold(before.split()[-1] if before.split() else "") in \
+                words.roles["river_article"]
+            if _is_dateline(doc, m):
+                m.dateline = True
+                if not m.cues:
+                    m.cues.add("town")
+
+
+def _left_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], bool]:
+    """A cue before the name: "province of", "the town of", "bases at", "la base militar de", "río".
+
+    A plural cue followed by "of"/"de" names what the place *contains*
+    ("31 districts of Ayacucho"), not what it is.
+    """
+    s0 = doc.sentences[m.sentence][0]
+    raw = _words(doc.clean, max(s0, m.start - 60), m.start)[-6:]
+    toks = [fold(w) for w, _, _ in raw]
+    link = None
+    if toks and toks[-1] in words.roles["article"]:
+        toks.pop()
+    if toks and toks[-1] in words.roles["cue_link"]:
+        link = toks.pop()
+    while toks and toks[-1] in words.roles["cue_filler"]:
+        toks.pop()
+    if not toks or toks[-1] not in words.cues:
+        return set(), False
+    cue = toks[-1]
+    owner = raw[len(toks) - 2][0] if len(toks) >= 2 else ""
+    if owner[:1].isupper() and fold(owner) not in words.roles["article"]:
+        return set(), False  # "the Huancayo province of Junín": the cue is Huancayo's
+    plural = cue in words.plural_cues
+    if plural and link in ("of", "de", "del"):
+        return set(), False
+    return {words.cues[cue]}, plural
+
+
+def _right_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], bool]:
+    s1 = doc.sentences[m.sentence][1]
+    toks = _words(doc.clean, m.end, min(s1, m.end + 40))
+    cues: set[str] = set()
+    plural = False
+    last = m.end
+    for w, a, b in toks[:3]:
+        if not _gap_ok(doc.clean[last:a]):
+            break
+        f = fold(w)
+        if f in words.cues:
+            cues.add(words.cues[f])
+            plural = plural or f in words.plural_cues
+            last = b
+            continue  # "river valley", "military base"
+        if f in ("military", "militar", "army", "police", "policial", "counterinsurgency") and not cues:
+            last = b
+            continue
+        break
+    return cues, plural
+
+
+def _is_dateline(doc: Document, m: Mention) -> bool:
+    """``LIMA, Feb 20 -`` or ``AYACUCHO, Peru (Reuters) -`` at the start of a paragraph."""
+    line_start = doc.clean.rfind("\n", 0, m.start) + 1
+    if doc.clean[line_start:m.start].strip() or line_start == 0:
+        return False
+    follow = doc.clean[m.end:m.end + 2].lstrip()[:1]
+    if m.text.isupper():
+        return follow in (",", "(", "-", "—", "–", ".")
+    # "Huancayo. Doce soldados…": the regional press's dateline.
+    return doc.clean[m.end:m.end + 1] == "." and doc.clean[m.end + 1:m.end + 3].strip()[:1].isupper()
+
+
+# -- helpers ------------------------------------------------------------------
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+def _gap_ok(gap: str) -> bool:
+    """Words of one name are separated by spaces or a hyphen only."""
+    return len(gap) <= 3 and all(c in " -‐–'’" for c in gap)
+
+
+def _is_caps(sentence: str) -> bool:
+    letters = [c for c in sentence if c.isalpha()]
+    if len(letters) < 4:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper >= 0.8 * len(letters)
+
+
+def _sentence_initial(doc: Document, start: int, sent_start: int) -> bool:
+    return not _WORD.search(doc.clean, sent_start, start)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+class _Intervals:
+    """Disjoint [start, end) intervals, sorted, with overlap and containment tests."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # intervals starting before ``end``
+        return i > 0 and self.ends[i - 1] > start or (i > 1 and self.ends[i - 2] > start)
+
+    def containing(self, start: int, end: int) -> int | None:
+        i = bisect_right(self.starts, start)
+        if i and self.ends[i - 1] >= end:
+            return self.starts[i - 1]
+        return None

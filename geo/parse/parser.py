@@ -1,0 +1,174 @@
+"""Geoparsing: a text in, its place mentions out as GeoJSON features.
+
+See :mod:`geo.parse.text` for what ``start`` and ``end`` count.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gazetteer import Gazetteer
+from gazetteer.errors import InvalidInputError
+from gazetteer.resolver import Resolution
+
+from .automaton import scanner_for
+from .context import resolve_mentions
+from .mentions import Mention, find_mentions
+from .text import Document, prepare
+
+__all__ = ["ParsedMention", "geoparse", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
+
+GEOMETRIES = ("point", "full")
+#: Texts longer than this are parsed in pieces cut at paragraph breaks, so
+#: memory stays bounded; each piece is its own context.
+CHUNK_CHARS = 1_000_000
+
+
+@dataclass
+class ParsedMention:
+    """A mention with offsets in the decoded text and its resolution."""
+
+    start: int
+    end: int
+    text: str
+    mention: Mention
+    resolution: Resolution
+    doc: Document
+    offset: int = 0
+
+    @property
+    def place(self):
+        """The place read, or None when unresolved or ambiguous."""
+        best = self.resolution.best
+        return best.place if best is not None and self.resolution.status == "ok" else None
+
+
+def geoparse(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool | None = None,
+             chunk_chars: int = CHUNK_CHARS) -> Iterator[ParsedMention]:
+    """Yield the place mentions of ``text`` in text order.
+
+    Parameters
+    ----------
+    text : str
+        The decoded text (HTML tags are skipped, offsets still count them).
+    gazetteer : Gazetteer, optional
+        Default: :meth:`Gazetteer.default`.
+    strip_html : bool, optional
+        Force or forbid HTML handling (default: when the text looks like HTML).
+    chunk_chars : int
+        Texts longer than this are parsed in pieces cut at paragraph breaks.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    gaz = gazetteer or Gazetteer.default()
+    scanner = scanner_for(gaz)
+    for offset, piece in _pieces(text, chunk_chars):
+        doc = prepare(piece, strip_html=strip_html)
+        for r in resolve_mentions(gaz, find_mentions(doc, scanner)):
+            start, end = doc.raw_span(r.mention.start, r.mention.end)
+            yield ParsedMention(start + offset, end + offset, piece[start:end], r.mention, r.resolution, doc, offset)
+
+
+def parse_text(text: str, *, gazetteer: Gazetteer | None = None, geometry: str = "point",
+               strip_html: bool | None = None) -> dict[str, Any]:
+    """Geoparse a text into a GeoJSON FeatureCollection, one feature per mention.
+
+    Parameters
+    ----------
+    text : str
+    gazetteer : Gazetteer, optional
+    geometry : {"point", "full"}
+        The place's representative point, or its full geometry (the
+        district, valley or coca-zone polygon; a river's line).
+    strip_html : bool, optional
+
+    Returns
+    -------
+    dict
+        Features in text order. Properties: ``text`` (as written), ``start``,
+        ``end`` (character offsets into ``text``), ``name``, ``id``, ``kind``,
+        ``country``, ``admin1``–``admin3`` (and codes), ``precision``,
+        ``confidence``, ``status``, ``reason``, ``role`` (``place``,
+        ``demonym`` or ``organisation`` for a place inside an organisation's
+        name, with ``in_name``). Ambiguous and unresolved mentions have a null
+        geometry and list their ``candidates``.
+
+    Examples
+    --------
+    >>> fc = parse_text("Rebels attacked the Kepashiato military base in Cusco.")  # doctest: +SKIP
+    >>> [f["properties"]["id"] for f in fc["features"]]  # doctest: +SKIP
+    ['base:kepashiato', 'ubigeo:08']
+    """
+    if geometry not in GEOMETRIES:
+        raise InvalidInputError(f"geometry must be one of {', '.join(GEOMETRIES)}, not {geometry!r}")
+    gaz = gazetteer or Gazetteer.default()
+    shapes: dict[str, Any] = {}
+    features = [mention_feature(pm, gaz, geometry=geometry, shapes=shapes)
+                for pm in geoparse(text, gazetteer=gaz, strip_html=strip_html)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def parse_file(path: str | os.PathLike, *, gazetteer: Gazetteer | None = None, geometry: str = "point",
+               encoding: str = "utf-8") -> dict[str, Any]:
+    """:func:`parse_text` on a file's text (HTML is handled when the suffix says so or the text looks like it)."""
+    path = Path(path)
+    text = path.read_text(encoding=encoding)
+    strip = True if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
+    return parse_text(text, gazetteer=gazetteer, geometry=geometry, strip_html=strip)
+
+
+def mention_feature(pm: ParsedMention, gaz: Gazetteer, *, geometry: str = "point",
+                    shapes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The GeoJSON feature of one mention."""
+    res = pm.resolution
+    place = pm.place
+    props: dict[str, Any] = {"text": pm.text, "start": pm.start, "end": pm.end, "role": pm.mention.role}
+    if pm.mention.in_name:
+        props["in_name"] = pm.mention.in_name
+    fields = ("name", "id", "kind", "country", "admin1", "admin1_code", "admin2", "admin2_code",
+              "admin3", "admin3_code")
+    for f in fields:
+        value = getattr(place, f) if place is not None else None
+        props[f] = value.value if hasattr(value, "value") else value
+    props["precision"] = place.precision.value if place is not None else None
+    props["confidence"] = round(res.confidence, 3)
+    props["status"] = res.status
+    props["reason"] = res.reason
+    if res.status != "ok":
+        props["candidates"] = [c.to_dict() for c in res.candidates]
+    geom = None
+    if place is not None:
+        geom = _geometry(gaz, place, geometry, shapes if shapes is not None else {})
+    return {"type": "Feature", "geometry": geom, "properties": props}
+
+
+def _geometry(gaz: Gazetteer, place, mode: str, shapes: dict[str, Any]) -> dict[str, Any]:
+    if mode == "point":
+        return {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]}
+    if place.id not in shapes:
+        import shapely
+
+        shapes[place.id] = shapely.geometry.mapping(shapely.set_precision(gaz.geometry(place.id), 1e-6))
+    return shapes[place.id]
+
+
+def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """Cut ``text`` at paragraph (else line, else space) breaks into pieces of at most ``limit``."""
+    if len(text) <= limit:
+        yield 0, text
+        return
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + limit)
+        if end < len(text):
+            for sep in ("\n\n", "\n", " "):
+                cut = text.rfind(sep, pos + limit // 2, end)
+                if cut > pos:
+                    end = cut + len(sep)
+                    break
+        yield pos, text[pos:end]
+        pos = end

@@ -427,7 +427,7 @@ def _attribute(out: pd.DataFrame, gaz: Gazetteer) -> None:
         return
     lat = out["latitude"].to_numpy(dtype=float, copy=True)
     lon = out["longitude"].to_numpy(dtype=float, copy=True)
-    country = out["country"].to_numpy(dtype=object, copy=True)
+    country = out["country"].to_numpy(dtype=object, na_value=None)
     peru = (country == "PE") | pd.isna(country)
     idx = np.where(peru, district_index(np.where(peru, lon, np.nan), lat, gaz, tolerance_km=TOLERANCE_KM), -1)
     hit = idx >= 0

@@ -257,7 +257,7 @@ class Resolver:
         if "valley" in cues:
             cue_kinds = _CUE_KINDS["valley"]
         soft_kinds = ctx.kinds()
-        codes, points = self._context_evidence(ctx, query_fold)
+        codes, points, countries = self._context_evidence(ctx, query_fold)
         table = self.index.columns
         out = []
         for row, m in zip(rows, match):
@@ -279,7 +279,9 @@ class Resolver:
             if points:
                 raw += self._near_bonus(row, points)
             country = table["country"][row]
-            if ctx.focus:
+            if countries:
+                raw += 0.15 if country in countries else 0.0
+            if ctx.focus and country not in countries:
                 if country == ctx.focus:
                     raw += 0.05
                 elif kind in _WORLD_KINDS:
@@ -314,7 +316,8 @@ class Resolver:
             return 0.05
         return -0.05 if d > 500 else 0.0
 
-    def _context_evidence(self, ctx: Context, query_fold: str) -> tuple[set[str], list[tuple[float, float]]]:
+    def _context_evidence(self, ctx: Context, query_fold: str):
+        """Admin codes, nearby points and countries the context names."""
         codes: set[str] = set()
         points: list[tuple[float, float]] = list(ctx.points)
         for value in ctx.admin:
@@ -327,11 +330,12 @@ class Resolver:
             row = self.index.id_to_row.get(pid)
             if row is not None:
                 points.append((self._lon[row], self._lat[row]))
+        countries: set[str] = set()
         if ctx.text:
-            text_codes, text_points = _text_evidence(self, ctx.text, query_fold)
+            text_codes, text_points, countries = _text_evidence(self, ctx.text, query_fold)
             codes |= text_codes
             points.extend(text_points)
-        return codes, points
+        return codes, points, countries
 
     def _admin_codes(self, name: str, query_fold: str) -> set[str]:
         f = fold(name)
@@ -494,7 +498,7 @@ def _ngrams(text_fold: str, max_n: int = 5) -> tuple[str, ...]:
 
 
 def _text_evidence(resolver: Resolver, text: str, query_fold: str):
-    """Admin codes and nearby points named in free text.
+    """Admin codes, nearby points and countries named in free text.
 
     Admin names count wherever they appear; other places only when every
     entry of that name lies within 50 km of the others (one place, not many).
@@ -503,6 +507,7 @@ def _text_evidence(resolver: Resolver, text: str, query_fold: str):
     text_fold = fold(text[:20_000])
     query_words = set(query_fold.split())
     codes: set[str] = set()
+    countries: set[str] = set()
     points: list[tuple[float, float]] = []
     for gram in _ngrams(text_fold):
         if len(gram) < 4 or gram == query_fold or set(gram.split()) <= query_words:
@@ -510,6 +515,7 @@ def _text_evidence(resolver: Resolver, text: str, query_fold: str):
         rows = idx.by_fold.get(gram)
         if not rows:
             continue
+        countries.update(idx.columns["country"][r] for r in rows if resolver._kind[r] is Kind.COUNTRY)
         admin = [r for r in rows if resolver._admin_rows[r]]
         if admin:
             codes |= resolver._admin_codes(gram, query_fold)
@@ -520,4 +526,4 @@ def _text_evidence(resolver: Resolver, text: str, query_fold: str):
             spread = max(_haversine_km(lons[0], lats[0], lo, la) for lo, la in zip(lons, lats))
             if spread < 50:
                 points.append((float(lons.mean()), float(lats.mean())))
-    return codes, points
+    return codes, points, countries

@@ -188,12 +188,19 @@ def test_resolve_many_keeps_order_and_deduplicates(gaz):
     assert out[0] is out[2]
 
 
-@pytest.mark.parametrize("name, country", [("Medellín", "CO"), ("Juliaca", "PE"), ("Cochabamba", "BO")])
-def test_geonames_source_covers_towns_not_curated(gaz, name, country):
-    place = best(gaz.resolve(name, context="city"))
+@pytest.mark.parametrize("name, context, country", [
+    ("Medellín", "Colombia", "CO"), ("Juliaca", None, "PE"), ("Cochabamba", "the city of Cochabamba, Bolivia", "BO"),
+])
+def test_geonames_source_covers_towns_not_curated(gaz, name, context, country):
+    place = best(gaz.resolve(name, context=context))
     assert place.country == country
     assert place.id.startswith(("gn:", "inei:", "cur:"))
     assert place.source
+
+
+def test_a_country_named_in_the_context_lifts_the_focus(gaz):
+    assert best(gaz.resolve("Santa Rosa", context="Santa Rosa, in Ecuador's El Oro province")).country == "EC"
+    assert best(gaz.resolve("Cochabamba")).country == "PE"  # the focus decides otherwise
 
 
 def test_every_candidate_cites_its_source(gaz):

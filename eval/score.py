@@ -85,6 +85,7 @@ class Parser:
                 "sub_event_type": row["sub_event_type"], "actor1": row["actor1"], "actor2": row["actor2"],
                 "fatalities": None if row["fatalities"] is None or row["fatalities"] != row["fatalities"]
                 else int(row["fatalities"]),
+                "location": row["location"], "quote": row["source_quote"],
                 "lat": row["latitude"] if row["latitude"] == row["latitude"] else None,
                 "lon": row["longitude"] if row["longitude"] == row["longitude"] else None,
             })
@@ -144,6 +145,16 @@ class Baseline:
 
 
 # -- scoring ------------------------------------------------------------------
+
+def _blank(value):
+    """None, NaN, pandas' NA and "" all mean "not given"."""
+    try:
+        if value is None or value != value or value == "":
+            return None
+    except TypeError:  # pandas.NA refuses comparison
+        return None
+    return value
+
 
 def _overlap(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
@@ -206,6 +217,11 @@ def score_events(gold: list[dict], pred: list[dict], tally: dict, errors: list |
             used_g.add(gi)
             used_p.add(pi)
             matched[gi] = pi
+    if errors is not None:
+        for pi, p in enumerate(pred):
+            if pi not in used_p:
+                errors.append(f"{doc_id}: extra event {p['date']} {p['event_type']}/{p['sub_event_type']} "
+                              f"at {p.get('location')}: {p.get('quote', '')[:90]!r}")
     for gi, g in enumerate(gold):
         p = pred[matched[gi]] if gi in matched else None
         ok = {}
@@ -214,7 +230,7 @@ def score_events(gold: list[dict], pred: list[dict], tally: dict, errors: list |
         else:
             km = haversine_km(g["lat"], g["lon"], p["lat"], p["lon"]) if p.get("lat") is not None else math.inf
             for f in EVENT_FIELDS[:7]:
-                ok[f] = p.get(f) == g.get(f)
+                ok[f] = _blank(p.get(f)) == _blank(g.get(f))
             ok["location@10km"] = km <= 10
             ok["location@161km"] = km <= 161
         for f, v in ok.items():

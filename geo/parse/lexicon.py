@@ -42,6 +42,7 @@ class Lexicon:
     plural_cues: frozenset[str]
     days: dict[str, int]                # folded weekday -> 0 (Monday) .. 6
     months: dict[str, int]              # folded month name or abbreviation -> 1..12
+    numbers: dict[str, int]             # folded number word -> value ("doce" -> 12, "a" -> 1)
     nonplaces: dict[str, str]           # folded phrase -> type (organisation, outlet, person, alias)
     demonyms: dict[str, str]            # folded form -> place id
 
@@ -73,6 +74,7 @@ def lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     plural: set[str] = set()
     days: dict[str, int] = {}
     months: dict[str, int] = {}
+    numbers: dict[str, int] = {}
     for row in _read_csv(data_dir / "words.csv", ("word", "role", "value")):
         word, role, value = fold(row["word"]), row["role"].strip(), row["value"].strip()
         if not word or not role:
@@ -86,9 +88,11 @@ def lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             days[word] = int(value)
         elif role == "month":
             months[word] = int(value)
+        elif role == "number":
+            numbers[word] = int(value)
     nonplaces = {fold(r["phrase"]): r["type"].strip()
                  for r in _read_csv(data_dir / "nonplaces.csv", ("phrase", "type")) if fold(r["phrase"])}
     demonyms = {fold(r["form"]): r["place"].strip()
                 for r in _read_csv(data_dir / "demonyms.csv", ("form", "place")) if fold(r["form"])}
     return Lexicon(roles={k: frozenset(v) for k, v in roles.items()}, cues=cues, plural_cues=frozenset(plural),
-                   days=days, months=months, nonplaces=nonplaces, demonyms=demonyms)
+                   days=days, months=months, numbers=numbers, nonplaces=nonplaces, demonyms=demonyms)

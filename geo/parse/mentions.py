@@ -379,6 +379,10 @@ def _is_dateline(doc: Document, m: Mention) -> bool:
     line_start = doc.clean.rfind("\n", 0, m.start) + 1
     if doc.clean[line_start:m.start].strip() or line_start == 0:
         return False
+    from .dates import dateline_end
+
+    if m.end <= line_start + dateline_end(doc.clean[line_start:line_start + 120]):
+        return True  # "Lima, 13 abr (EFE).-", "AYACUCHO, Peru, June 2 (EFE) -"
     follow = doc.clean[m.end:m.end + 2].lstrip()[:1]
     if m.text.isupper():
         return follow in (",", "(", "-", "—", "–", ".")

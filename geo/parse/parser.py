@@ -20,7 +20,7 @@ from .context import resolve_mentions
 from .mentions import Mention, find_mentions
 from .text import Document, prepare
 
-__all__ = ["ParsedMention", "geoparse", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
+__all__ = ["ParsedMention", "geoparse", "parse_pieces", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
 
 GEOMETRIES = ("point", "full")
 #: Texts longer than this are parsed in pieces cut at paragraph breaks, so
@@ -62,15 +62,25 @@ def geoparse(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool 
     chunk_chars : int
         Texts longer than this are parsed in pieces cut at paragraph breaks.
     """
+    for _, _, mentions in parse_pieces(text, gazetteer=gazetteer, strip_html=strip_html, chunk_chars=chunk_chars):
+        yield from mentions
+
+
+def parse_pieces(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool | None = None,
+                 chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[int, Document, list[ParsedMention]]]:
+    """Like :func:`geoparse`, piece by piece: (offset of the piece, its Document, its mentions)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     gaz = gazetteer or Gazetteer.default()
     scanner = scanner_for(gaz)
     for offset, piece in _pieces(text, chunk_chars):
         doc = prepare(piece, strip_html=strip_html)
+        out = []
         for r in resolve_mentions(gaz, find_mentions(doc, scanner)):
             start, end = doc.raw_span(r.mention.start, r.mention.end)
-            yield ParsedMention(start + offset, end + offset, piece[start:end], r.mention, r.resolution, doc, offset)
+            out.append(ParsedMention(start + offset, end + offset, piece[start:end], r.mention, r.resolution,
+                                     doc, offset))
+        yield offset, doc, out
 
 
 def parse_text(text: str, *, gazetteer: Gazetteer | None = None, geometry: str = "point",

@@ -1,0 +1,70 @@
+"""``geo map``: render events (and the gazetteer's layers) as a layered HTML map."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import click
+
+from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
+
+
+@click.command("map")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .html file to write (e.g. maps/attacks.html).")
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--self-contained", is_flag=True,
+              help="Inline Leaflet and its plugins so the file works offline (fetched once from npm, then cached).")
+@click.option("--seed", is_flag=True, help="Map the project's seed events (seeds/events.csv); no INPUT needed.")
+@click.option("--title", default=None, help="Title shown over the map.")
+@click.option("--choropleth", type=click.Choice(["district", "province", "department", "none"]), default=None,
+              help="Count events per unit (needs the data pack). Default: district when the pack is loaded.")
+@click.option("--cluster-threshold", type=click.IntRange(0), default=None,
+              help="Cluster markers above this many events (default 500).")
+@click.option("--events-only", is_flag=True, help="Leave out bases, coca zones, regions and boundaries.")
+@data_dir_option
+@no_datapack_option
+@handle_errors
+def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_contained: bool, seed: bool,
+                title: str | None, choropleth: str | None, cluster_threshold: int | None, events_only: bool,
+                data_dir, no_datapack: bool) -> None:
+    """Render INPUT event files (CSV, Excel, JSON, GeoJSON; ACLED or UCDP exports) as one HTML map.
+
+    Events get one layer per type, a heat map and a time slider; bases,
+    coca zones (hectares by year), the VRAEM and other regions come from the
+    gazetteer, and boundaries with a choropleth when the data pack is loaded.
+    The path of the written map goes to stdout.
+
+    \b
+    Examples:
+      geo map --seed -o maps/vraem.html
+      geo map attacks.csv -o maps/attacks.html --self-contained
+      geo map acled_peru.csv ucdp_peru.csv -o maps/peru.html --choropleth province
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.events import read_events
+    from geo.maps import make_map, save_map
+    from geo.maps.seed import SEED_TITLE, SEEDS_DIR, context_layers
+
+    if seed == bool(inputs):
+        raise click.UsageError("give INPUT files or --seed (not both)")
+    check_output(output, overwrite)
+    gaz = load_gazetteer(data_dir, no_datapack)
+    paths = [SEEDS_DIR / "events.csv"] if seed else list(inputs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frames = [read_events(path, gaz=gaz) for path in paths]
+    for warning in caught:  # one line per bad row, naming the row and the value
+        click.echo(f"warning: {warning.message}", err=True)
+    events = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326") if len(frames) > 1 else frames[0]
+    layers = {"choropleth": None} if events_only else context_layers(gaz)
+    if choropleth is not None:
+        layers["choropleth"] = None if choropleth == "none" else choropleth
+    options = {"cluster_threshold": cluster_threshold} if cluster_threshold is not None else {}
+    m = make_map(events, title=title or (SEED_TITLE if seed else None), **layers, **options)
+    path = save_map(m, output, overwrite=overwrite, self_contained=self_contained)
+    click.echo(str(path))

@@ -1,0 +1,211 @@
+"""Open self-contained maps in headless Chromium and check what a reader sees.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``), playwright-python and the
+asset cache (``python -m geo.maps.assets fetch``, run by ``.ci/install_browser.sh``);
+each missing piece skips the tests with a message saying how to get it. Map
+tiles are answered locally with a blank image; any other request fails the
+test, since a self-contained map must need nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest_maps import XSS, XSS_URL, full_map, payload, synthetic_events
+from geo.maps import make_map, save_map
+from geo.maps import assets
+from geo.maps.style import EVENT_TYPE_COLORS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TILE_HOSTS = ("tile.openstreetmap.org", "tile.opentopomap.org", "server.arcgisonline.com")
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+# Run in the page: the folium map object.
+MAP_JS = "window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)]"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("chromium not found: apt-get install -y chromium")
+    missing = [spec for spec in assets.load_registry().packages
+               if not any((assets.cache_dir() / "unpacked").glob(f"{assets._tarball_name(spec)[:-4]}-*/package"))]
+    if missing:
+        pytest.skip(f"map assets not cached ({', '.join(missing)}): run python -m geo.maps.assets fetch")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A map opened in a fresh page, with what the page logged, asked and requested."""
+
+    def __init__(self, browser, path: Path, *, timeout_ms: int = 60_000):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.foreign: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.route("**/*", self._route)
+        start = time.perf_counter()
+        self.page.goto(path.as_uri(), wait_until="load", timeout=timeout_ms)
+        self.load_seconds = time.perf_counter() - start
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        elif any(host in url for host in TILE_HOSTS):
+            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def js(self, code: str, arg=None):
+        return self.page.evaluate(code, arg)
+
+    def count(self, selector: str) -> int:
+        return self.page.locator(selector).count()
+
+    def layer_checkbox(self, name: str):
+        label = self.page.locator(".leaflet-control-layers-overlays label").filter(has_text=name)
+        return label.locator("input")
+
+
+@pytest.fixture(scope="module")
+def small_map(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("maps") / "small.html"
+    return save_map(full_map(cluster_threshold=100), path, self_contained=True)
+
+
+@pytest.fixture()
+def opened(browser, small_map):
+    page = Page(browser, small_map)
+    yield page
+    page.page.close()
+
+
+def test_map_opens_without_errors_or_requests_besides_tiles(opened):
+    opened.page.wait_for_timeout(500)
+    assert opened.errors == []
+    assert opened.foreign == []
+    assert opened.js("typeof L") == "object"
+
+
+def test_every_layer_is_named_in_the_layer_control(opened):
+    labels = opened.js("Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+                       ".map(l => l.textContent.trim())")
+    expected = {"OpenStreetMap", "Terrain (OpenTopoMap)", "Satellite (Esri World Imagery)", "Events: Battles",
+                "Events: Violence against civilians", f"Events: {payload('type')}", "Heat map of events",
+                "Military bases", "Police bases", "VRAEM", payload("region"), "Coca 2022 (hectares)",
+                "Coca 2018 (hectares)", "Province boundaries", "District boundaries", "Events per district"}
+    assert expected <= set(labels)
+
+
+@pytest.mark.parametrize(("layer", "selector", "count"), [
+    ("Events: Battles", f"path.geo-event[fill='{EVENT_TYPE_COLORS['Battles']}']", 3),
+    ("Military bases", ".leaflet-marker-pane .awesome-marker-icon-darkred", 2),
+    ("VRAEM", "path[stroke='#111111']", 1),
+])
+def test_unticking_a_layer_removes_it_and_ticking_restores_it(opened, layer, selector, count):
+    assert opened.count(selector) == count
+    box = opened.layer_checkbox(layer)
+    box.uncheck()
+    assert opened.count(selector) == 0
+    box.check()
+    assert opened.count(selector) == count
+
+
+def test_coca_year_layers_switch(opened):
+    fills = "Array.from(document.querySelectorAll('path')).map(p => p.getAttribute('fill'))"
+    assert "#cccccc" in opened.js(fills)  # 2022: the zone without a figure
+    opened.layer_checkbox("Coca 2022 (hectares)").uncheck()
+    opened.layer_checkbox("Coca 2018 (hectares)").check()
+    assert "#cccccc" not in opened.js(fills)
+
+
+def test_legend_is_visible_and_lists_the_layers(opened):
+    legend = opened.page.locator("#geo-legend")
+    assert legend.is_visible()
+    text = legend.inner_text()
+    assert "Battles (3)" in text and "Military bases (2)" in text and "Not on the map" in text
+    assert payload("type") in text  # a payload type name shows as text
+
+
+def test_payloads_show_as_text_and_never_run(opened):
+    # Open every popup and tooltip on the map: event markers build theirs on first use,
+    # from events that reach their layer (propagate=true, as a real click does).
+    opened.js(f"""() => {{
+        const map = {MAP_JS};
+        const seen = [];
+        map.eachLayer(layer => {{
+            if (layer._geoIndex !== undefined) {{
+                layer.fire('mouseover', {{latlng: layer.getLatLng()}}, true);
+                layer.fire('click', {{latlng: layer.getLatLng()}}, true);
+                seen.push(layer.getPopup()._contentNode.textContent);  // what was drawn
+            }} else if (layer.getPopup && layer.getPopup()) {{
+                layer.openPopup(); if (layer.getTooltip && layer.getTooltip()) layer.openTooltip();
+            }}
+        }});
+        window.__popups = seen;
+    }}""")
+    opened.page.wait_for_timeout(300)
+    assert opened.dialogs == []
+    assert opened.js("window.__xss") is None
+    popups = opened.js("window.__popups")
+    assert any(payload("notes") in p and payload("actor1") in p for p in popups)
+    assert opened.js("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    assert XSS_URL in "".join(popups)  # shown as the source's text, not as a link
+    title = opened.page.locator(".geo-title").inner_text()
+    assert XSS.split()[0] in title
+
+
+def test_time_slider_shows_events_up_to_the_chosen_day(opened):
+    markers = "path.geo-event"
+    assert opened.count(markers) == 5
+    opened.js("""() => {
+        const input = document.querySelector('.geo-time-range');
+        input.value = input.min;
+        input.dispatchEvent(new Event('input'));
+    }""")
+    opened.page.wait_for_timeout(200)
+    assert opened.count(markers) == 1  # only e1, 2014-02-17
+    assert "2014-02-17" in opened.page.locator(".geo-time-label").inner_text()
+
+
+@pytest.mark.slow
+def test_100k_event_map_loads(browser, tmp_path):
+    events = synthetic_events(100_000)
+    mapped = int(events["status"].isin(["ok", "ambiguous"]).sum())
+    path = save_map(make_map(events, choropleth=None), tmp_path / "big.html", self_contained=True)
+    page = Page(browser, path, timeout_ms=60_000)
+    try:
+        assert page.load_seconds < 60
+        # Clustering runs in chunks after the load: wait until the clusters hold every mapped event.
+        page.page.wait_for_function(
+            """n => Array.from(document.querySelectorAll('.geo-cluster span'))
+                   .reduce((s, e) => s + Number(e.textContent.replace(/,/g, '')), 0)
+                 + document.querySelectorAll('path.geo-event').length >= n""",
+            arg=mapped, timeout=60_000,
+        )
+        assert page.errors == [] and page.foreign == []
+        assert page.count(".geo-cluster") > 20
+    finally:
+        page.page.close()

@@ -92,9 +92,9 @@ def resolve_area(area, *, gaz: Gazetteer | None = None) -> Area:
         place = gaz.get(text)
     else:
         res = gaz.resolve(text, kinds=_AREA_KINDS)
-        if res.status != "ok":
+        place = _largest_nested(res) if res.status == "ambiguous" else (res.best.place if res.best else None)
+        if place is None:
             raise InvalidInputError(f"area {text!r}: {res.reason}")
-        place = res.best.place
     if place.kind.is_admin and place.country == "PE" and place.kind is not Kind.COUNTRY:
         code = {Kind.DEPARTMENT: place.admin1_code, Kind.PROVINCE: place.admin2_code,
                 Kind.DISTRICT: place.admin3_code}[place.kind]
@@ -316,6 +316,21 @@ def _ubigeo(code: str) -> str:
     if len(code) == 5:
         return "0" + code
     raise InvalidInputError(f"{code!r} is not a UBIGEO code (2, 4 or 6 digits)")
+
+
+def _largest_nested(res):
+    """"Cusco" as an area: the department, when the rivals are its own province and district of that name."""
+    admin = [c.place for c in res.candidates if c.place.kind.is_admin and c.place.kind is not Kind.COUNTRY]
+    if not admin or fold(admin[0].name) != fold(res.candidates[0].place.name):
+        return None
+    top = min(admin, key=lambda p: _LEVELS[p.kind.value])
+    close = [c.place for c in res.candidates[:len(admin)]]
+    if any(fold(p.name) != fold(top.name) or not p.kind.is_admin or p.admin1_code != top.admin1_code
+           for p in close):
+        return None
+    warnings.warn(f"{res.query!r} read as the {top.kind.value}; write e.g. 'province of {top.name}' for another "
+                  "unit of that name", UserWarning, stacklevel=4)
+    return top
 
 
 def _center(center, gaz) -> tuple[float, float]:

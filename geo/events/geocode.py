@@ -277,7 +277,11 @@ def _inside_country(lon, lat, country, gaz) -> np.ndarray:
 
 # -- gazetteer lookups ------------------------------------------------------------
 
-_KEY_COLUMNS = ("location", "admin1", "admin2", "admin3", "admin1_code", "admin2_code", "admin3_code")
+_KEY_COLUMNS = ("location", "admin1", "admin2", "admin3", "admin1_code", "admin2_code", "admin3_code",
+                "geo_precision", "where_prec")
+# UCDP where_prec / ACLED geo_precision say what kind of place the location names.
+_UCDP_KINDS = {3: (Kind.PROVINCE, Kind.DISTRICT), 4: (Kind.DEPARTMENT,), 6: (Kind.COUNTRY,),
+               7: (Kind.RIVER,)}
 
 
 def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: np.ndarray, gaz: Gazetteer,
@@ -362,20 +366,27 @@ def _resolve_row(cells: dict, focus: str, country_stated: bool, gaz: Gazetteer):
 
     Returns (Resolution or None, the name looked up, a note or "").
     """
+    where_prec = int(cells.pop("where_prec") or 0)
+    coarse = where_prec >= 3 or int(cells.pop("geo_precision") or 0) == 3
     context = {k: v for k, v in cells.items() if k != "location" and v}
     context["focus"] = focus
     name = cells["location"]
+    if name and where_prec in _UCDP_KINDS:
+        res = gaz.resolve(name, context=context, kinds=_UCDP_KINDS[where_prec])
+        return _same_country(res, focus, country_stated), name, ""
     if name:
-        # An event's location is a town, village or base far more often than
-        # the admin unit of the same name ("Lambayeque" in Lambayeque): say so softly.
-        context["kind"] = _SETTLEMENT_KINDS
+        if not coarse:
+            # An event's location is a town, village or base far more often than
+            # the admin unit of the same name ("Lambayeque" in Lambayeque): say so softly.
+            context["kind"] = _SETTLEMENT_KINDS
         if m := _ACLED_PAIR.match(name):
             # ACLED writes a place inside a city as "City - Place" ("Lima - Ancon").
             inner = dict(context, text=m["outer"])
             res = gaz.resolve(m["inner"], context=inner)
             if res.status == "ok":
                 return _same_country(res, focus, country_stated), m["inner"], f"{name!r} read as {m['inner']!r} in {m['outer']!r}"
-        res = _prefer_settlement(gaz.resolve(name, context=context))
+        res = gaz.resolve(name, context=context)
+        res = res if coarse else _prefer_settlement(res)
         return _same_country(res, focus, country_stated), name, ""
     for level, kind in (("admin3", Kind.DISTRICT), ("admin2", Kind.PROVINCE), ("admin1", Kind.DEPARTMENT)):
         if cells[level]:

@@ -179,7 +179,7 @@ def _ucdp_fields(raw: pd.DataFrame, out: pd.DataFrame, columns: dict[str, str]) 
         codes = raw["type_of_violence"].map(lambda v: _to_text(_number(v)) if _number(v) is not None else "")
         out["event_type"] = pd.array([_UCDP_TYPES.get(c, (None, None))[0] for c in codes], dtype="string")
         out["sub_event_type"] = pd.array([_UCDP_TYPES.get(c, (None, None))[1] for c in codes], dtype="string")
-    for name in ("admin1", "admin2", "location"):
+    for name in ("admin1", "admin2"):  # "Ayacucho department" -> "Ayacucho"; the location stays as written
         out[name] = out[name].str.replace(_UCDP_SUFFIX, "", regex=True)
 
 
@@ -358,8 +358,7 @@ def _coordinates(raw, columns, report):
     lat[zero] = lon[zero] = np.nan
     swapped = both & (np.abs(lat) > 90) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
     for pos in np.flatnonzero(swapped):
-        report.flag(pos, "ok", f"{lat_col!r} = {lat[pos]:g} is beyond ±90 and {lon_col!r} = {lon[pos]:g} "
-                               "is a latitude: the two were swapped; corrected", input_problem=True)
+        report.flag(pos, "ok", f"{lat_col!r} = {lat[pos]:g} is beyond ±90: read the pair as longitude, latitude")
     lat[swapped], lon[swapped] = lon[swapped], lat[swapped].copy()
     bad = both & ~swapped & ~zero & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     for pos in np.flatnonzero(bad):

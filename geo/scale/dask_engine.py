@@ -284,7 +284,8 @@ def attribute_points(points, gaz: Gazetteer, *, npartitions: int = 8):
         index = points.index
         points = dask_geopandas.from_geopandas(points[[points.geometry.name]], npartitions=npartitions)
     right = dask_geopandas.from_geopandas(districts, npartitions=1)
-    joined = dask_geopandas.sjoin(points[[points.geometry.name]], right, how="left", predicate="intersects")
+    # dask-geopandas joins inner only: points in no district come back missing from the reindex.
+    joined = dask_geopandas.sjoin(points[[points.geometry.name]], right, how="inner", predicate="intersects")
     joined = joined.compute().sort_values("_district", kind="stable")
     joined = joined[~joined.index.duplicated(keep="first")]
     return (joined.reindex(index) if index is not None else joined.sort_index())[columns]

@@ -103,18 +103,17 @@ def geocode_chunk(chunk: Chunk, gaz: Gazetteer, *, mapping: Mapping[str, str] | 
     file read whole. A malformed record keeps its place with status
     ``invalid`` and its reason.
     """
-    from geo.events import geocode_events
+    # read_events' own pipeline, given the chunk's malformed records so that
+    # they keep their text but are not geocoded, exactly as in a whole file.
+    from geo.events import _run
+    from geo.events.readers import RawTable
 
     frame, problems = read_rows(chunk)
     label = f"{chunk.path} (rows {chunk.first + 1}-{chunk.first + chunk.count})"
-    out = geocode_events(frame, gaz=gaz, mapping=mapping, input_format=input_format, dayfirst=dayfirst,
-                         label=label)
+    out = _run(RawTable(frame, problems=problems, path=label), gaz=gaz, mapping=mapping,
+               input_format=input_format, dayfirst=dayfirst)
     if len(out):
         _renumber(out, frame, chunk.first, mapping, input_format)
-    for pos, problem in problems.items():
-        out.loc[pos, "status"] = "invalid"
-        reason = out.loc[pos, "reason"]
-        out.loc[pos, "reason"] = problem if pd.isna(reason) or not reason else f"{problem}; {reason}"
     return out
 
 

@@ -108,7 +108,7 @@ class Collector:
         self.frames: list[gpd.GeoDataFrame] = []
         self._empty = empty
         self._t0 = time.perf_counter()
-        self._bar = tqdm(total=plan.total, unit=" docs" if job == "parse" else " rows", unit_scale=True,
+        self._bar = tqdm(total=plan.total, unit=" docs" if job == "parse" else " rows",
                          desc=job, file=sys.stderr, disable=not progress, dynamic_ncols=True)
 
     @property

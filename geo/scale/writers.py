@@ -117,7 +117,8 @@ class FileWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.suffix = path.suffix.lower()
-        fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The temporary name keeps the real suffix: GDAL checks it for GeoPackages.
+        fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
         os.close(fd)
         if self.suffix == ".gpkg":
             os.unlink(self._tmp)  # GDAL creates the GeoPackage itself

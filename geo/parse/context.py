@@ -80,7 +80,8 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
             continue
         own = first[i].best.place.id if first[i].best else None
         admin = tuple(c for c, j in admin_by_sentence.get(m.sentence, ()) if j != i)
-        near = tuple(a for a in anchors if a != own)[:MAX_ANCHORS]
+        # Admin units named with the mention decide; other places in the story only cluster.
+        near = () if admin else tuple(a for a in anchors if a != own)[:MAX_ANCHORS]
         ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=gaz.focus)
                if admin or near or kinds[i] else None)
         res = resolve(queries[i], ctx)

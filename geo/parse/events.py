@@ -40,7 +40,7 @@ from .lexicon import DATA_DIR, Lexicon, lexicon
 from .parser import CHUNK_CHARS, ParsedMention, parse_pieces
 from .text import Document
 
-__all__ = ["extract_events", "Event"]
+__all__ = ["extract_events", "events_geojson", "Event"]
 
 _FINE = frozenset({"point", "near", "district"})
 _STRONG_PRIORITY = 40
@@ -516,3 +516,28 @@ def _frame(events: list[Event], *, source: str | None, source_url: str | None):
     for col, (dtype, _) in EVENT_COLUMNS.items():
         frame[col] = frame[col].astype(dtype)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+
+
+def events_geojson(frame) -> dict[str, Any]:
+    """An events frame as a GeoJSON FeatureCollection (dates as ``YYYY-MM-DD``, missing values as null)."""
+    features = []
+    for row, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry):
+        props = {}
+        for k, v in row.items():
+            if v is None or v is pd_na() or (isinstance(v, float) and v != v):
+                v = None
+            elif hasattr(v, "strftime"):
+                v = v.strftime("%Y-%m-%d") if v == v else None
+            elif hasattr(v, "item"):
+                v = v.item()
+            props[k] = v
+        point = None if geom is None or geom.is_empty else {"type": "Point",
+                                                            "coordinates": [round(geom.x, 6), round(geom.y, 6)]}
+        features.append({"type": "Feature", "geometry": point, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def pd_na():
+    import pandas as pd
+
+    return pd.NA

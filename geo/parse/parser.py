@@ -20,7 +20,7 @@ from .context import resolve_mentions
 from .mentions import Mention, find_mentions
 from .text import Document, prepare
 
-__all__ = ["ParsedMention", "geoparse", "parse_pieces", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
+__all__ = ["ParsedMention", "geoparse", "parse_pieces", "atomic_write_text", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
 
 GEOMETRIES = ("point", "full")
 #: Texts longer than this are parsed in pieces cut at paragraph breaks, so
@@ -182,3 +182,18 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
                     break
         yield pos, text[pos:end]
         pos = end
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file."""
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

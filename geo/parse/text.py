@@ -189,16 +189,20 @@ def _fold(clean: str) -> tuple[str, array | None]:
 def _sentences(clean: str) -> list[tuple[int, int]]:
     from .lexicon import lexicon
 
-    abbreviations = lexicon().abbreviations
+    words = lexicon()
+    abbreviations = words.abbreviations
     spans = []
     start = 0
     for m in _SENTENCE_END.finditer(clean):
         end = m.end()
         if not m.group(0).startswith("\n"):
             before = _WORD.findall(clean[max(start, m.start() - 12):m.start()])
-            if before and (before[-1].casefold() in abbreviations or len(before[-1]) == 1 and before[-1].isupper()):
-                continue  # "Feb. 20", "Gen. Ruiz", "J. Pérez"
             nxt = clean[end:end + 1]
+            last = before[-1].casefold() if before else ""
+            if last in abbreviations or len(last) == 1 and before[-1].isupper():
+                continue  # "Gen. Ruiz", "J. Pérez"
+            if last in words.months and nxt.isdigit():
+                continue  # "Feb. 20"
             if nxt and nxt.islower():
                 continue
         if clean[start:end].strip():

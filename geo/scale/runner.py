@@ -143,6 +143,8 @@ class Collector:
             frame = pd.concat(self.frames, ignore_index=True)
             self.frames = []
             return frame
+        if self.summary.chunks == 0:  # an empty input still gives a readable, empty output
+            self.writer.write(0, self._empty())
         self.writer.close(self.summary.to_dict())
         return self.summary
 

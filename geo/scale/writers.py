@@ -3,9 +3,11 @@
 A *directory* receives one GeoParquet file per chunk, ``part-00000.parquet``,
 ``part-00001.parquet``..., each written to a temporary name and renamed, so
 a reader never sees half a file; ``geopandas.read_parquet(directory)`` reads
-them all back in order. A *file* (``.parquet``, ``.gpkg`` or ``.csv``) is
-appended to chunk after chunk under a temporary name in the same folder and
-moved into place when the job ends, so a failed job leaves no partial output.
+them all back in order. A *file* (``.parquet``, ``.gpkg``, ``.csv`` or
+``.geojson``) is appended to chunk after chunk under a temporary name in the
+same folder and moved into place when the job ends, so a failed job leaves no
+partial output. ``"-"`` prints one GeoJSON FeatureCollection on standard
+output, a feature a line, as the chunks come.
 """
 
 from __future__ import annotations
@@ -14,20 +16,23 @@ import contextlib
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import geopandas as gpd
 
 from gazetteer.errors import InvalidInputError, OutputExistsError
 
-__all__ = ["open_writer", "write_part", "part_name", "PartitionedWriter", "FileWriter", "FILE_SUFFIXES",
-           "MANIFEST"]
+__all__ = ["open_writer", "write_part", "part_name", "PartitionedWriter", "FileWriter", "StreamWriter",
+           "FILE_SUFFIXES", "MANIFEST", "STDOUT"]
 
 #: Single-file outputs the streaming writer can append to.
-FILE_SUFFIXES = (".parquet", ".geoparquet", ".gpkg", ".csv")
+FILE_SUFFIXES = (".parquet", ".geoparquet", ".gpkg", ".csv", ".geojson")
+#: ``out`` meaning standard output (a GeoJSON FeatureCollection).
+STDOUT = "-"
 #: Written last in a partitioned output; its leading underscore makes
 #: pyarrow and geopandas skip it when reading the directory.
 MANIFEST = "_manifest.json"
@@ -59,15 +64,18 @@ def summarise(frame: gpd.GeoDataFrame) -> dict[str, Any]:
 def open_writer(out: str | os.PathLike, *, overwrite: bool = False) -> "PartitionedWriter | FileWriter":
     """A writer for ``out``: a file when its suffix is one of :data:`FILE_SUFFIXES`, else a directory.
 
+    ``"-"`` streams a GeoJSON FeatureCollection to standard output.
+
     Raises
     ------
     OutputExistsError
         When the output exists (a file, or a directory holding parts) and
         ``overwrite`` is false.
     InvalidInputError
-        For a suffix that cannot be streamed (``.geojson``: write ``.parquet``
-        or ``.gpkg``, or a directory).
+            For a suffix that cannot be streamed (``.shp``, ``.xlsx``...).
     """
+    if str(out) == STDOUT:
+        return StreamWriter(sys.stdout)
     path = Path(out)
     if path.suffix.lower() in FILE_SUFFIXES:
         return FileWriter(path, overwrite=overwrite)
@@ -122,6 +130,7 @@ class FileWriter:
         os.close(fd)
         if self.suffix == ".gpkg":
             os.unlink(self._tmp)  # GDAL creates the GeoPackage itself
+        self._geojson = _GeoJSON(open(self._tmp, "w", encoding="utf-8")) if self.suffix == ".geojson" else None
         self._parquet = None
         self._schema = None
         self._count = 0
@@ -129,6 +138,8 @@ class FileWriter:
     def write(self, number: int, frame: gpd.GeoDataFrame) -> dict[str, Any]:
         if self.suffix in (".parquet", ".geoparquet"):
             self._write_parquet(frame)
+        elif self._geojson is not None:
+            self._geojson.write(frame)
         elif self.suffix == ".gpkg":
             import pyogrio
 
@@ -152,16 +163,66 @@ class FileWriter:
         self._parquet.write_table(table.cast(self._schema))
 
     def close(self, manifest: dict[str, Any]) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        if self._count == 0:
-            raise InvalidInputError(f"no output for {self.path}: the input holds no records")
+        self._release()
+        if self._geojson is not None:
+            self._geojson.fh.close()
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
+        self._release()
+        Path(self._tmp).unlink(missing_ok=True)
+
+    def _release(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
-        Path(self._tmp).unlink(missing_ok=True)
+        if self._geojson is not None:
+            self._geojson.close()
+
+
+class StreamWriter:
+    """A GeoJSON FeatureCollection on a text stream (standard output), chunk after chunk."""
+
+    partitioned = False
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._geojson = _GeoJSON(fh)
+        self.path = fh
+
+    def write(self, number: int, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+        self._geojson.write(frame)
+        return summarise(frame)
+
+    def close(self, manifest: dict[str, Any]) -> None:
+        self._geojson.close()
+
+    def abort(self) -> None:
+        """Whatever was printed stays printed; the collection is left unclosed, so readers see the failure."""
+
+
+class _GeoJSON:
+    """One RFC 7946 FeatureCollection written feature by feature (one a line)."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        self._first = True
+        self._open = False
+
+    def write(self, frame: gpd.GeoDataFrame) -> None:
+        from geo.export import to_geojson
+
+        if not self._open:
+            self.fh.write('{"type": "FeatureCollection", "features": [')
+            self._open = True
+        for feature in to_geojson(frame)["features"]:
+            self.fh.write("\n" if self._first else ",\n")
+            self.fh.write(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+            self._first = False
+
+    def close(self) -> None:
+        if self._open:
+            self.fh.write("\n]}\n")
+            self.fh.flush()
+            self._open = False
 
 
 def _open_schema(schema):

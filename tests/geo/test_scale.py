@@ -169,7 +169,28 @@ def test_partitioned_and_single_file_outputs_read_back_as_the_returned_frame(tmp
     kep = table[table["text"] == "Kepashiato"].iloc[0]
     assert (kep["longitude"], kep["latitude"]) == pytest.approx(
         expected.geometry[expected["text"] == "Kepashiato"].iloc[0].coords[0])
+    parse_documents(sources["jsonl"], chunk_size=2, out=tmp_path / "one.geojson", gaz=gaz, progress=False)
+    collection = json.loads((tmp_path / "one.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["text"] for f in collection["features"]] == list(expected["text"])
     assert not list(tmp_path.glob(".*.tmp*"))
+
+
+def test_standard_output_gets_one_feature_collection_streamed_chunk_by_chunk(sources, gaz, capsys):
+    expected = parse_documents(sources["jsonl"], chunk_size=2, gaz=gaz, progress=False)
+    parse_documents(sources["jsonl"], chunk_size=2, out="-", gaz=gaz, progress=False)
+    collection = json.loads(capsys.readouterr().out)
+    assert collection["type"] == "FeatureCollection"
+    assert [f["properties"]["doc_id"] for f in collection["features"]] == list(expected["doc_id"])
+    kep = next(f for f in collection["features"] if f["properties"]["text"] == "Kepashiato")
+    assert kep["geometry"]["type"] == "Point"
+
+
+def test_an_input_without_records_gives_an_empty_readable_output(tmp_path, gaz):
+    (tmp_path / "empty").mkdir()
+    summary = parse_documents(tmp_path / "empty", out=tmp_path / "none.parquet", gaz=gaz, progress=False)
+    assert summary.records == 0
+    back = gpd.read_parquet(tmp_path / "none.parquet")
+    assert len(back) == 0 and "place_id" in back.columns
 
 
 def test_existing_outputs_are_not_overwritten_unless_asked(tmp_path, sources, gaz):
@@ -185,7 +206,7 @@ def test_existing_outputs_are_not_overwritten_unless_asked(tmp_path, sources, ga
     with pytest.raises(OutputExistsError):
         parse_documents(sources["jsonl"], out=parts, gaz=gaz, progress=False)
     with pytest.raises(InvalidInputError, match="cannot stream"):
-        parse_documents(sources["jsonl"], out=tmp_path / "x.geojson", gaz=gaz, progress=False)
+        parse_documents(sources["jsonl"], out=tmp_path / "x.shp", gaz=gaz, progress=False)
 
 
 def test_a_failing_job_leaves_no_partial_single_file(tmp_path, sources, gaz, monkeypatch):
@@ -300,3 +321,32 @@ def test_dask_geopandas_join_attributes_points_like_the_vectorised_join(gaz_pack
     got = attribute_points(points, gaz_pack, npartitions=4)
     pd.testing.assert_frame_equal(got.astype("string"), expected.astype("string"))
     assert got["admin3_code"].notna().sum() > 1900
+
+
+# -- command-line wiring ------------------------------------------------------------------
+
+def test_batch_options_run_a_command_on_the_chosen_engine(tmp_path, sources, gaz):
+    import click
+    from click.testing import CliRunner
+
+    from geo.scale.cli import batch_options, is_document_source, parse_batch, wants_batch
+
+    @click.command()
+    @click.argument("source")
+    @click.option("-o", "--output", default=None)
+    @batch_options
+    def cmd(source, output, engine, scheduler, chunk_size):
+        parse_batch(source, output=output, gaz=gaz, engine=engine, scheduler=scheduler, chunk_size=chunk_size)
+
+    result = CliRunner().invoke(cmd, [str(sources["jsonl"]), "--chunk-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["type"] == "FeatureCollection"
+    assert "5 records in 3 chunks" in result.stderr
+    result = CliRunner().invoke(cmd, [str(sources["jsonl"]), "-o", str(tmp_path / "parts")])
+    assert result.exit_code == 0 and len(gpd.read_parquet(tmp_path / "parts"))
+    result = CliRunner().invoke(cmd, [str(sources["jsonl"]), "--engine", "local", "--scheduler", "tcp://x:1"])
+    assert isinstance(result.exception, InvalidInputError)
+    assert is_document_source(sources["txt-dir"]) and is_document_source(sources["parquet"])
+    assert not is_document_source(tmp_path / "report.txt")
+    assert wants_batch("big.csv", tmp_path / "out") and wants_batch("big.csv", None, engine="dask")
+    assert not wants_batch("small.csv", tmp_path / "events.gpkg")

@@ -259,8 +259,10 @@ class _Extractor:
             if actor not in named:
                 named.append(actor)
         unknown = "Unidentified Armed Group (Peru)"
-        if unknown in named and "Shining Path" not in named and self.rebels_seen:
+        if unknown in named and ("Shining Path" in named or self.rebels_seen):
+            # "gunmen believed to be Shining Path rebels", or a story about the Shining Path
             named = ["Shining Path" if a == unknown else a for a in named]
+            named = [a for i, a in enumerate(named) if a not in named[:i]]
         side_of = {a: s for _, a, s in sides}
         if event_type == "Strategic developments":
             agent = next((a for a in named if side_of.get(a) in ("police", "military")), "Police Forces of Peru")
@@ -452,12 +454,21 @@ def _fatalities(folded: str, words: Lexicon) -> int:
             if n is None:
                 continue
             nxt = toks[k + 1:k + 5]
-            if toks[k] in ("a", "an", "un", "una") and not (nxt and (nxt[0] in nouns or (len(nxt) > 1 and nxt[1] in nouns))):
+            if toks[k] in ("a", "an", "un", "una") and not _one_person(nxt, nouns):
                 continue
             if any(x in nouns for x in nxt[:4]) or (nxt and nxt[0] == "other"):
                 count += n + (1 if nxt and nxt[0] == "other" else 0)
         total += count
     return total
+
+
+def _one_person(nxt: list[str], nouns: frozenset[str]) -> bool:
+    """After "a"/"un": a person ("a soldier", "a police officer", "un presunto integrante"), not "a police truck"."""
+    if not nxt:
+        return False
+    if nxt[0] in ("police", "policia", "military", "army", "militar"):
+        return len(nxt) > 1 and nxt[1] in nouns
+    return nxt[0] in nouns or (len(nxt) > 1 and nxt[1] in nouns)
 
 
 def _attackers(folded: str, words: Lexicon) -> int | None:

@@ -386,13 +386,24 @@ def _resolve_row(cells: dict, focus: str, country_stated: bool, gaz: Gazetteer):
             if res.status == "ok":
                 return _same_country(res, focus, country_stated), m["inner"], f"{name!r} read as {m['inner']!r} in {m['outer']!r}"
         res = gaz.resolve(name, context=context)
-        res = res if coarse else _prefer_settlement(res)
-        return _same_country(res, focus, country_stated), name, ""
+        res = _same_country(res if coarse else _prefer_settlement(res), focus, country_stated)
+        if res.best is None and res.status == "unresolved":
+            # As ACLED does: a village missing from the gazetteer is placed at its district.
+            fallback = _admin_unit(cells, context, gaz, f"{name!r} is not in the gazetteer")
+            if fallback[0] is not None and fallback[0].best is not None:
+                return fallback
+        return res, name, ""
+    return _admin_unit(cells, context, gaz, "no location given")
+
+
+def _admin_unit(cells: dict, context: dict, gaz: Gazetteer, why: str):
+    """Resolve the finest admin unit the row names."""
+    context = {k: v for k, v in context.items() if k != "kind"}
     for level, kind in (("admin3", Kind.DISTRICT), ("admin2", Kind.PROVINCE), ("admin1", Kind.DEPARTMENT)):
         if cells[level]:
             ctx = {k: v for k, v in context.items() if k != level}
             res = gaz.resolve(cells[level], context=ctx, kinds=[kind])
-            return res, cells[level], f"no location given: placed at the {kind.value} {cells[level]!r}"
+            return res, cells[level], f"{why}: placed at the {kind.value} {cells[level]!r}"
     return None, "", ""
 
 

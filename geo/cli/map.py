@@ -48,23 +48,30 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
 
     from geo.events import read_events
     from geo.maps import make_map, save_map
-    from geo.maps.seed import SEED_TITLE, SEEDS_DIR, context_layers
+    from geo.maps.seed import SEED_TITLE, context_layers, seed_map
 
     if seed == bool(inputs):
         raise click.UsageError("give INPUT files or --seed (not both)")
+    if seed and events_only:
+        raise click.UsageError("--events-only does not apply to --seed")
     check_output(output, overwrite)
     gaz = load_gazetteer(data_dir, no_datapack)
-    paths = [SEEDS_DIR / "events.csv"] if seed else list(inputs)
+    options: dict = {}
+    if choropleth is not None:
+        options["choropleth"] = None if choropleth == "none" else choropleth
+    if cluster_threshold is not None:
+        options["cluster_threshold"] = cluster_threshold
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frames = [read_events(path, gaz=gaz) for path in paths]
-    for warning in caught:  # one line per bad row, naming the row and the value
+        if seed:
+            m = seed_map(gaz, title=title or SEED_TITLE, **options)
+        else:
+            frames = [read_events(path, gaz=gaz) for path in inputs]
+            events = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
+                                                                          crs="EPSG:4326")
+            layers = {"choropleth": None} if events_only else context_layers(gaz)
+            m = make_map(events, title=title, **{**layers, **options})
+    for warning in caught:  # bad rows (row, column, value), layers left out
         click.echo(f"warning: {warning.message}", err=True)
-    events = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326") if len(frames) > 1 else frames[0]
-    layers = {"choropleth": None} if events_only else context_layers(gaz)
-    if choropleth is not None:
-        layers["choropleth"] = None if choropleth == "none" else choropleth
-    options = {"cluster_threshold": cluster_threshold} if cluster_threshold is not None else {}
-    m = make_map(events, title=title or (SEED_TITLE if seed else None), **layers, **options)
     path = save_map(m, output, overwrite=overwrite, self_contained=self_contained)
     click.echo(str(path))

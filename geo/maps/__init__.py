@@ -6,6 +6,7 @@
 """
 
 from geo.maps.build import make_map, map_html, save_map
-from geo.maps.seed import coca_zones, seed_map
+from geo.maps.coca import coca_zones
+from geo.maps.seed import seed_map
 
 __all__ = ["make_map", "save_map", "map_html", "seed_map", "coca_zones"]

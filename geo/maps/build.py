@@ -19,12 +19,14 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium import plugins
+from folium.map import Layer
 from folium.template import Template
 
 from gazetteer.errors import InvalidInputError, OutputExistsError
 from geo.maps.eventdata import TEXT_BUDGET, EncodedEvents, encode_events
 from geo.maps.eventlayers import EventData, EventHeatLayer, EventTypeLayer, TimeSlider
-from geo.maps.layers import base_layers, boundary_layers, choropleth_layer, coca_layers, region_layers
+from geo.maps.coca import coca_layers
+from geo.maps.layers import base_layers, boundary_layers, choropleth_layer, region_layers
 from geo.maps.legend import Legend, LegendEntry, circle, gradient
 from geo.maps.style import HEAT_GRADIENT, PAGE_CSS, marker_radius
 
@@ -80,6 +82,7 @@ def make_map(
     heatmap: bool = True,
     time_slider: bool = True,
     text_budget: int = TEXT_BUDGET,
+    fit_to: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """A layered map of events, bases, coca zones, regions and boundaries.
 
@@ -95,7 +98,7 @@ def make_map(
     regions : geopandas.GeoDataFrame, optional
         Region polygons (``gaz.regions()``); coca zones among them are skipped.
     coca : geopandas.GeoDataFrame, optional
-        Coca zones, one row per zone and year (:func:`geo.maps.seed.coca_zones`).
+        Coca zones, one row per zone and year (:func:`geo.maps.coca.coca_zones`).
     boundaries : mapping, optional
         ``{"department"|"province"|"district": GeoDataFrame}`` as
         ``gaz.boundaries(level)`` returns (with the data pack).
@@ -112,6 +115,9 @@ def make_map(
     text_budget : int
         Most characters of notes and quotes in the page; beyond it all are cut
         to one length (the legend says so). Keeps 100,000 events near 16 MB.
+    fit_to : (west, south, east, north), optional
+        Where the map opens; by default the events (or, without events, the
+        other layers). Events outside stay on the map.
 
     Returns
     -------
@@ -173,8 +179,8 @@ def make_map(
     if title:
         m.get_root().title = html.escape(title)
         _Title(title).add_to(m)
-    if bbox is not None:
-        west, south, east, north = bbox
+    if fit_to is not None or bbox is not None:
+        west, south, east, north = fit_to if fit_to is not None else bbox
         m.fit_bounds([[south, west], [north, east]], padding=(20, 20), max_zoom=10)
     return m
 
@@ -240,10 +246,11 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False,
 def _add(m: folium.Map, legend: Legend, title: str, built, *, note: str = "") -> None:
     if not built:
         return
-    layers, entries = built
-    for layer in layers:
-        layer.layer_name = _unique_name(m, layer.layer_name)
-        layer.add_to(m)
+    elements, entries = built
+    for element in elements:
+        if isinstance(element, Layer):
+            element.layer_name = _unique_name(m, element.layer_name)
+        element.add_to(m)
     if entries:
         legend.add_section(title, entries, note=note)
 

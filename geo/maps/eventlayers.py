@@ -133,7 +133,8 @@ _RUNTIME_JS = r"""
     var markers = [], days = [];
     // One marker class per type carries the shared style; each marker sets only its radius.
     var Marker = L.CircleMarker.extend({options: {
-      color: "#ffffff", weight: 1, fillColor: d.types[t].color, fillOpacity: 0.8, className: "geo-event"
+      color: "#ffffff", weight: 1, fillColor: d.types[t].color, fillOpacity: 0.8, className: "geo-event",
+      pane: "geoEvents"
     }});
     for (var i = 0; i < d.n; i++) {
       if (d.t[i] !== t) { continue; }
@@ -257,6 +258,10 @@ class EventData(MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = {{ this.json }};
+        // Events are drawn above the base icons (markers are at z-index 600).
+        if (!{{ this._parent.get_name() }}.getPane("geoEvents")) {
+            {{ this._parent.get_name() }}.createPane("geoEvents").style.zIndex = 620;
+        }
         {% endmacro %}
         """
     )

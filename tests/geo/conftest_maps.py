@@ -84,7 +84,7 @@ def regions_frame() -> gpd.GeoDataFrame:
 def coca_frame() -> gpd.GeoDataFrame:
     zone = shapely.box(-74.4, -13.0, -73.4, -12.0)
     other = shapely.box(-76.1, -9.4, -75.9, -9.1)
-    rows = [("coca:vraem", "VRAEM", 2018, 24111), ("coca:vraem", "VRAEM", 2022, 32000),
+    rows = [("coca:vraem", "VRAEM", 2018, 14111), ("coca:vraem", "VRAEM", 2022, 32000),
             ("coca:h", payload("zone"), 2018, 900), ("coca:h", payload("zone"), 2022, None)]
     frame = pd.DataFrame(rows, columns=["zone_id", "zone", "year", "hectares"])
     frame["source"] = [payload("coca source")] * len(frame)
@@ -141,6 +141,13 @@ def event_data(page: str) -> dict:
     """The embedded events object."""
     match = re.search(r"^\s*var event_data_\w+ = (.*);$", page, re.M)
     assert match, "no event data in the page"
+    return json.loads(match.group(1))
+
+
+def zone_data(page: str) -> dict:
+    """The embedded coca zones (one copy for every year's layer)."""
+    match = re.search(r"^\s*var zone_data_\w+ = (.*);$", page, re.M)
+    assert match, "no coca zones in the page"
     return json.loads(match.group(1))
 
 

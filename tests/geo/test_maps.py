@@ -32,10 +32,12 @@ from conftest_maps import (
     payload,
     regions_frame,
     synthetic_events,
+    zone_data,
 )
 from gazetteer.errors import DownloadError, HashMismatchError, InvalidInputError, OutputExistsError
 from geo.maps import make_map, save_map
 from geo.maps import assets
+from geo.maps.coca import NO_FIGURE_COLOR
 from geo.maps.eventdata import encode_events
 from geo.maps.style import BASE_ICONS, EVENT_TYPE_COLORS, html_text
 
@@ -69,15 +71,17 @@ def test_only_the_latest_coca_year_is_shown_first(page):
     assert not is_shown(page, names["Coca 2018 (hectares)"])
 
 
-def test_coca_popup_lists_every_year_and_escapes_the_zone(page):
-    features = geojson_of(page, overlays(page)["Coca 2022 (hectares)"])["features"]
-    popups = [f["properties"]["popup"] for f in features]
-    vraem = next(p for p in popups if ">VRAEM<" in p)
-    assert "2018" in vraem and "24,111 ha" in vraem and "32,000 ha" in vraem
-    other = next(p for p in popups if "VRAEM" not in p)
-    assert "no figure" in other and html_text(payload("zone")) in other
-    fills = {f["properties"]["style"]["fillColor"] for f in features}
-    assert "#cccccc" in fills  # the zone without a 2022 figure is grey, not dropped
+def test_coca_zones_are_written_once_with_every_years_figures(page):
+    assert page.count("var zone_data_") == 1
+    zones = zone_data(page)["features"]
+    assert len(zones) == 2  # two zones, two years each
+    vraem = next(f["properties"] for f in zones if ">VRAEM<" in f["properties"]["popup"])
+    assert "14,111 ha" in vraem["popup"] and "32,000 ha" in vraem["popup"]
+    assert vraem["years"]["2022"]["fill"] != vraem["years"]["2018"]["fill"]
+    other = next(f["properties"] for f in zones if f["properties"] is not vraem)
+    assert html_text(payload("zone")) in other["popup"] and html_text(payload("coca source")) in other["popup"]
+    assert other["years"]["2022"]["fill"] == NO_FIGURE_COLOR  # listed without a figure: grey, not dropped
+    assert "no figure" in other["years"]["2022"]["tooltip"]
 
 
 def test_events_are_embedded_once_with_the_mapped_rows_only(page):
@@ -201,6 +205,25 @@ def test_100k_events_stay_under_20_mb():
     m = make_map(synthetic_events(100_000), choropleth=None)
     size = len(m.get_root().render().encode("utf-8"))
     assert size <= 20_000_000, f"{size / 1e6:.1f} MB"
+
+
+@pytest.mark.shared_data
+def test_with_the_data_pack_the_map_has_boundaries_and_counts_per_district(gaz_pack):
+    from geo.maps.seed import context_layers
+
+    layers = context_layers(gaz_pack)
+    events = synthetic_events(2_000)
+    page = make_map(events, **layers).get_root().render()
+    names = overlays(page)
+    assert {"Department boundaries", "Province boundaries", "District boundaries", "Events per district",
+            "VRAEM", "Military bases"} <= set(names)
+    counted = sum(int(n.replace(",", "")) for n in re.findall(r"<th>Events</th><td>([\d,]+)</td>",
+                                             json.dumps(geojson_of(page, names["Events per district"]))))
+    outside = re.search(r"([\d,]+) events outside every district", legend_html(page))
+    mapped = event_data(page)["n"]
+    assert counted + (int(outside.group(1).replace(",", "")) if outside else 0) == mapped
+    assert counted > 0.9 * mapped  # the VRAEM box lies inside Peru
+    assert len(page.encode("utf-8")) < 5_000_000
 
 
 def test_save_map_refuses_to_overwrite(tmp_path):

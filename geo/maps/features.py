@@ -1,0 +1,91 @@
+"""Helpers shared by the polygon and point layers: checking frames, shrinking
+geometries, and GeoJSON whose properties carry only escaped popup HTML,
+tooltips and styles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.utilities import JsCode
+
+from gazetteer.errors import InvalidInputError
+from geo.maps.legend import LegendEntry
+from geo.maps.style import html_text
+
+__all__ = ["Layers", "BIND_POPUPS", "COORD_DECIMALS", "prepare_frame", "simplified", "feature_collection",
+           "popup_html", "is_blank"]
+
+#: What a layer builder returns: the folium elements to add, in order, and the legend rows.
+Layers = tuple[list[folium.map.Layer], list[LegendEntry]]
+
+#: Decimals kept in polygon and base coordinates (1e-4 degree is about 11 m).
+COORD_DECIMALS = 4
+
+#: ``onEachFeature`` binding the escaped HTML each feature carries.
+BIND_POPUPS = JsCode(
+    """function (feature, layer) {
+        var p = feature.properties;
+        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 380}); }
+        if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
+    }"""
+)
+
+
+def is_blank(value: Any) -> bool:
+    """None, NaN/NA or an empty string."""
+    if value is None or isinstance(value, (list, dict)):
+        return value is None
+    return bool(pd.isna(value)) or str(value) == ""
+
+
+def prepare_frame(frame: Any, what: str, *, required: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Check a layer's frame (type, columns) and bring it to EPSG:4326.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a GeoDataFrame.
+    gazetteer.errors.InvalidInputError
+        If a required column is missing (the message lists the columns it has).
+    """
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise TypeError(f"{what} must be a GeoDataFrame, not {type(frame).__name__}")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InvalidInputError(f"{what} lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}")
+    # Everything drawn is EPSG:4326 lon/lat; a frame without a CRS is taken to be in it.
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs("EPSG:4326")
+    return frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+
+
+def simplified(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """``frame`` with its geometries simplified (tolerance in degrees)."""
+    geoms = shapely.simplify(frame.geometry.values, tolerance, preserve_topology=True)
+    return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+
+
+def feature_collection(rows: gpd.GeoDataFrame, props: pd.DataFrame | list[dict]) -> dict:
+    """A FeatureCollection of ``rows``' geometries (rounded) with only the given properties."""
+    geoms = shapely.transform(rows.geometry.values, lambda xy: np.round(xy, COORD_DECIMALS))
+    records = props.to_dict("records") if isinstance(props, pd.DataFrame) else props
+    features = [
+        {"type": "Feature", "geometry": geom.__geo_interface__, "properties": rec}
+        for geom, rec in zip(geoms, records)
+        if not geom.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def popup_html(title: object, rows: list[tuple[str, object]], *, notes: list[str] = ()) -> str:
+    """A popup: a title, a two-column table of the non-blank rows, notes below; all escaped."""
+    cells = "".join(f"<tr><th>{html_text(label)}</th><td>{html_text(value)}</td></tr>"
+                    for label, value in rows if not is_blank(value))
+    below = "".join(f'<div class="geo-popup-note">{html_text(n)}</div>' for n in notes)
+    return f'<div class="geo-popup"><div class="geo-popup-title">{html_text(title)}</div><table>{cells}</table>{below}</div>'

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT / "eval" / "corpus"
+AREA_BY_ID = {"river", "valley", "region", "coca_zone"}
 POINT_KINDS = {"populated_place", "capital", "military_base", "police_base"}
 EVENT_FIELDS = ("date", "date_precision", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
                 "location@10km", "location@161km")
@@ -183,6 +184,8 @@ def score_mentions(gold: list[dict], non_places: list[dict], pred: list[dict], t
         tally[f"n_{area}"] += 1
         tally[f"at10_{area}"] += km <= 10
         tally["at10"] += km <= 10
+        # Rivers, valleys and regions have no meaningful 10 km point (eval/README.md): the right id counts.
+        tally["at10_id"] += km <= 10 or (g["kind"] in AREA_BY_ID and p.get("id") == g["place"])
         tally["at161"] += km <= 161
         tally["right_id"] += p.get("id") == g["place"]
         if errors is not None and km > 10 and p.get("id") != g["place"]:
@@ -243,7 +246,7 @@ def score_events(gold: list[dict], pred: list[dict], tally: dict, errors: list |
 
 
 def new_tally() -> dict:
-    return {"tp": 0, "fp": 0, "fn": 0, "exact": 0, "km": [], "at10": 0, "at161": 0, "right_id": 0,
+    return {"tp": 0, "fp": 0, "fn": 0, "exact": 0, "km": [], "at10": 0, "at10_id": 0, "at161": 0, "right_id": 0,
             "n_point": 0, "n_area": 0, "at10_point": 0, "at10_area": 0, "traps": Counter(),
             "gold_events": 0, "pred_events": 0, "fields": Counter(), "all3": 0}
 
@@ -272,7 +275,8 @@ def summary(t: dict) -> dict[str, str]:
     return {
         "precision": f"{p:.3f}", "recall": f"{r:.3f}", "F1": f"{2 * p * r / (p + r):.3f}" if p + r else "0.000",
         "exact spans": _ratio(t["exact"], t["tp"]),
-        "acc@10km": _ratio(t["at10"], t["tp"]), "acc@161km": _ratio(t["at161"], t["tp"]),
+        "acc@10km": _ratio(t["at10"], t["tp"]),
+        "acc@10km (river/region: id)": _ratio(t["at10_id"], t["tp"]), "acc@161km": _ratio(t["at161"], t["tp"]),
         "acc@10km points": _ratio(t["at10_point"], t["n_point"]), "acc@10km areas": _ratio(t["at10_area"], t["n_area"]),
         "right id": _ratio(t["right_id"], t["tp"]),
         "mean km": f"{statistics.mean(finite):.1f}" if finite else "-",

@@ -17,6 +17,8 @@ repeated a hundred times is resolved once:
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from gazetteer import Gazetteer
@@ -45,6 +47,18 @@ MAX_ANCHORS = 12
 ANCHOR_SCORE = 0.6
 
 
+#: Resolutions remembered per gazetteer, across documents.
+MEMO_SIZE = 50_000
+_MEMOS: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _memo_for(gaz: Gazetteer) -> dict:
+    entry = _MEMOS.get(id(gaz))
+    if entry is None or entry[0]() is not gaz:
+        entry = _MEMOS[id(gaz)] = (weakref.ref(gaz), {})
+    return entry[1]
+
+
 @dataclass
 class Resolved:
     """A mention and what it resolved to."""
@@ -55,13 +69,16 @@ class Resolved:
 
 def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5) -> list[Resolved]:
     """Resolve the mentions of one document, in the order given."""
-    memo: dict[tuple, Resolution] = {}
+    memo = _memo_for(gaz)
 
     def resolve(query: str, ctx: Context | None) -> Resolution:
-        key = (query, ctx)
-        if key not in memo:
-            memo[key] = gaz.resolve(query, context=ctx, limit=limit)
-        return memo[key]
+        key = (query, ctx, limit)
+        res = memo.get(key)
+        if res is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # bounded: a news archive repeats its names, not its contexts
+            res = memo[key] = gaz.resolve(query, context=ctx, limit=limit)
+        return res
 
     fixed = {i: _fixed(gaz, m) for i, m in enumerate(mentions) if m.place_id}
     queries = [_query(m) for m in mentions]
@@ -75,8 +92,10 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
         if i in fixed:
             second.append(fixed[i])
             continue
-        if first[i].status == "ok" and first[i].best.place.kind in (Kind.COUNTRY, Kind.CAPITAL):
-            second.append(first[i])  # "Bolivia" is the country, whatever hamlets lie near
+        if first[i].status == "ok" and (len(first[i].candidates) == 1
+                                        or first[i].best.place.kind in (Kind.COUNTRY, Kind.CAPITAL)):
+            # One place of that name, or a country ("Bolivia", whatever hamlets lie near): context cannot change it.
+            second.append(first[i])
             continue
         own = first[i].best.place.id if first[i].best else None
         admin = tuple(c for c, j in admin_by_sentence.get(m.sentence, ()) if j != i)
@@ -142,11 +161,13 @@ def _inherit(mentions: list[Mention], res: list[Resolution], admin_by_sentence) 
             continue
         if any(j != i for _, j in admin_by_sentence.get(m.sentence, ())):
             continue
-        donors = [j for j in told[m.key] if j != i and not mentions[j].dateline]
-        if not donors:
+        donors = told[m.key]
+        k = bisect_left(donors, i)
+        before = [j for j in donors[max(0, k - 3):k] if not mentions[j].dateline]
+        after = [j for j in donors[k:k + 4] if j != i and not mentions[j].dateline]
+        if not before and not after:
             continue
-        before = [j for j in donors if j < i]
-        j = before[-1] if before else donors[0]
+        j = before[-1] if before else after[0]
         res[i] = res[j]
 
 

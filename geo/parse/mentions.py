@@ -90,7 +90,7 @@ class _Finder:
     def __init__(self, doc: Document, words: Lexicon) -> None:
         self.doc = doc
         self.words = words
-        self.caps = [_is_caps(doc.clean[s:e]) for s, e in doc.sentences]
+        self._caps: dict[int, bool] = {}
         self.surnames: set[str] = set()
 
     # -- selection -----------------------------------------------------------
@@ -168,10 +168,13 @@ class _Finder:
         """``"place"``, None (drop), a (start, end) span to skip (a person), or ("organisation", span)."""
         doc, words = self.doc, self.words
         sent = doc.sentence_of(hit.start)
-        caps = self.caps[sent]
+        caps = self._caps.get(sent)
+        if caps is None:
+            s0, s1 = doc.sentences[sent]
+            caps = self._caps[sent] = _is_caps(doc.clean[s0:s1])
         sent_start = doc.sentences[sent][0]
-        before = _words(doc.clean, max(sent_start, hit.start - _CONTEXT_CHARS), hit.start)
-        after = _words(doc.clean, hit.end, min(doc.sentences[sent][1], hit.end + _CONTEXT_CHARS))
+        before = doc.words(max(sent_start, hit.start - _CONTEXT_CHARS), hit.start)
+        after = doc.words(hit.end, min(doc.sentences[sent][1], hit.end + _CONTEXT_CHARS))
         prev = fold(before[-1][0]) if before else ""
         if not caps:
             chunk = self._chunk(hit, sent)
@@ -203,8 +206,8 @@ class _Finder:
         doc = self.doc
         s0, s1 = doc.sentences[sent]
         connectors = self.words.roles["connector"]
-        left = _words(doc.clean, max(s0, hit.start - _CONTEXT_CHARS), hit.start)
-        right = _words(doc.clean, hit.end, min(s1, hit.end + _CONTEXT_CHARS))
+        left = doc.words(max(s0, hit.start - _CONTEXT_CHARS), hit.start)
+        right = doc.words(hit.end, min(s1, hit.end + _CONTEXT_CHARS))
         start, end = hit.start, hit.end
         toks: list[tuple[str, int, int]] = []
         pending: list[tuple[str, int, int]] = []
@@ -220,7 +223,7 @@ class _Finder:
                 pending.append((w, a, b))
             else:
                 break
-        inner = [(w, a, b) for w, a, b in _words(doc.clean, hit.start, hit.end)]
+        inner = [(w, a, b) for w, a, b in doc.words(hit.start, hit.end)]
         toks = [*toks, *inner]
         pending = []
         last = hit.end
@@ -257,7 +260,7 @@ class _Finder:
         if hit.strong:
             return None
         if start == hit.start and end > hit.end:
-            rest = [f for f in folded[len(_words(self.doc.clean, hit.start, hit.end)):] if f]
+            rest = [f for f in folded[len(self.doc.words(hit.start, hit.end)):] if f]
             if rest and rest[0] in words.roles.get("person_follower", ()):
                 return end
         nxt = self.doc.clean[end:end + 40]
@@ -272,14 +275,14 @@ class _Finder:
     def _organisation(self, hit: Hit, chunk) -> tuple[int, int, str] | None:
         start, end, toks = chunk
         heads = self.words.roles["org_head"]
-        tail = _words(self.doc.clean, end, min(len(self.doc.clean), end + 40))[:3]
+        tail = self.doc.words(end, min(len(self.doc.clean), end + 40))[:3]
         for i, (w, _, b) in enumerate(tail):
             if not _gap_ok(self.doc.clean[(tail[i - 1][2] if i else end):tail[i][1]]):
                 break
             if fold(w) in self.words.roles.get("org_suffix", ()):
                 return (start, b, self.doc.clean[start:b])  # "the Camisea gas consortium"
 
-        inner = {(a, b) for _, a, b in _words(self.doc.clean, hit.start, hit.end)}
+        inner = {(a, b) for _, a, b in self.doc.words(hit.start, hit.end)}
         for w, a, b in toks:
             if (a, b) not in inner and w[0].isupper() and fold(w) in heads:
                 return (start, end, self.doc.clean[start:end])
@@ -331,7 +334,7 @@ def _left_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], boo
     ("31 districts of Ayacucho"), not what it is.
     """
     s0 = doc.sentences[m.sentence][0]
-    raw = _words(doc.clean, max(s0, m.start - 60), m.start)[-6:]
+    raw = doc.words(max(s0, m.start - 60), m.start)[-6:]
     toks = [fold(w) for w, _, _ in raw]
     link = None
     if toks and toks[-1] in words.roles["article"]:
@@ -354,7 +357,7 @@ def _left_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], boo
 
 def _right_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], bool]:
     s1 = doc.sentences[m.sentence][1]
-    toks = _words(doc.clean, m.end, min(s1, m.end + 40))
+    toks = doc.words(m.end, min(s1, m.end + 40))
     cues: set[str] = set()
     plural = False
     last = m.end
@@ -401,12 +404,14 @@ def _gap_ok(gap: str) -> bool:
     return len(gap) <= 3 and all(c in " -‐–'’" for c in gap)
 
 
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+
+
 def _is_caps(sentence: str) -> bool:
-    letters = [c for c in sentence if c.isalpha()]
-    if len(letters) < 4:
-        return False
-    upper = sum(c.isupper() for c in letters)
-    return upper >= 0.8 * len(letters)
+    upper = len(_UPPER.findall(sentence))
+    lower = len(_LOWER.findall(sentence))
+    return upper + lower >= 4 and upper >= 4 * lower
 
 
 def _sentence_initial(doc: Document, start: int, sent_start: int) -> bool:

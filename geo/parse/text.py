@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 __all__ = ["Document", "prepare", "looks_like_html"]
@@ -38,6 +38,7 @@ _BLOCK = frozenset("p br div h1 h2 h3 h4 h5 h6 li ul ol tr td th table title hea
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n\s*")
 _WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 class _FoldTable(dict):
@@ -92,6 +93,35 @@ class Document:
     fold_map: array | None = None    # folded index -> clean index
     sentences: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _tokens: dict[int, tuple] = field(default_factory=dict, repr=False)
+
+    def words(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Words of :attr:`clean` lying in ``[start, end)``, as (word, start, end).
+
+        Tokenised once per sentence, on demand: a document is only split into
+        words around the names found in it. A word cut by ``end`` is cut too
+        ("Peru" of "Peru's").
+        """
+        i = self.sentence_of(start)
+        if end > self.sentences[i][1]:
+            return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(self.clean, start, end)]
+        starts, ends, toks = self._sentence_tokens(i)
+        lo = bisect_left(starts, start)
+        hi = bisect_right(ends, end)
+        out = toks[lo:hi]
+        if hi < len(toks) and hi >= lo and toks[hi][1] < end:
+            cut = _WORD.match(self.clean, toks[hi][1], end)
+            if cut:
+                out.append((cut.group(0), toks[hi][1], cut.end()))
+        return out
+
+    def _sentence_tokens(self, i: int) -> tuple[list[int], list[int], list[tuple[str, int, int]]]:
+        cached = self._tokens.get(i)
+        if cached is None:
+            s0, s1 = self.sentences[i]
+            toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(self.clean, s0, s1)]
+            cached = self._tokens[i] = ([t[1] for t in toks], [t[2] for t in toks], toks)
+        return cached
 
     def clean_span(self, fstart: int, fend: int) -> tuple[int, int]:
         """Clean offsets of a span of :attr:`folded` (``fend`` exclusive)."""

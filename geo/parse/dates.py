@@ -113,8 +113,7 @@ def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None) -
                 continue
             taken.append((m.start(), m.end()))
             kind = "explicit" if name in ("dmy", "mdy") else name
-            found.append(DateMention(m.start(), m.end(), *value, kind=kind) if len(value) == 2
-                         else DateMention(m.start(), m.end(), *value, kind=kind))
+            found.append(DateMention(m.start(), m.end(), *value, kind=kind))
     found.sort(key=lambda d: d.start)
     return found
 

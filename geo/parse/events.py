@@ -535,7 +535,7 @@ def events_geojson(frame) -> dict[str, Any]:
     for row, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry):
         props = {}
         for k, v in row.items():
-            if v is None or v is pd_na() or (isinstance(v, float) and v != v):
+            if v is None or v is _pd_na() or (isinstance(v, float) and v != v):
                 v = None
             elif hasattr(v, "strftime"):
                 v = v.strftime("%Y-%m-%d") if v == v else None
@@ -548,7 +548,7 @@ def events_geojson(frame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def pd_na():
+def _pd_na():
     import pandas as pd
 
     return pd.NA

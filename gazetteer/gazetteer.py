@@ -234,7 +234,7 @@ class Gazetteer:
             "places": len(table),
             "sources": self._index.sources,
             "by_kind": {k: int(v) for k, v in table["kind"].value_counts().items()},
-            "by_source_priority": {int(k): int(v) for k, v in table["priority"].value_counts().items()},
+            "by_source_priority": {float(k): int(v) for k, v in table["priority"].value_counts().items()},
             "datapack": str(self._index.datapack) if self._index.datapack else None,
             "cache": str(self._cache_path) if self._cache_path else None,
             "names": len(self._index.by_fold),

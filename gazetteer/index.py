@@ -27,7 +27,7 @@ from .sources import COLUMNS, curated, datapack, geonames
 __all__ = ["PlaceIndex", "build", "load_or_build", "default_cache_dir", "CACHE_ENV_VAR"]
 
 #: Bump when the layout of the pickled index changes.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 CACHE_ENV_VAR = "GEO_CACHE_DIR"
 
 # Buffer around member-district capitals when regions are drawn without

@@ -17,7 +17,9 @@ result is ``ambiguous`` and says who the runners-up are.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,9 +42,12 @@ FUZZY_CUTOFF = 88
 FUZZY_MIN_LENGTH = 6
 #: Entries of one place from different sources lie within this distance (km).
 MERGE_KM = 6.0
+#: Entries compared for merging, best first (Peru has 362 places named Santa Rosa).
+MERGE_LIMIT = 80
 #: Temperature of the softmax that turns raw scores into shares of belief:
 #: a raw gap of MARGIN gives the leader about 7 times the runner-up's share.
 _TEMPERATURE = 0.05
+_DASHED = re.compile(r"\s+[-–—]\s+")
 #: Results kept per resolver (cleared when full); documents repeat names.
 _MEMO_SIZE = 100_000
 
@@ -146,6 +151,8 @@ class Resolution:
     status: str
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
+    #: How many distinct places are within the ambiguity margin of the best (1 when ok).
+    close: int = 0
 
     @property
     def best(self) -> Candidate | None:
@@ -159,7 +166,7 @@ class Resolution:
         return self.best.score * (0.5 if self.status == "ambiguous" else 1.0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "status": self.status, "reason": self.reason,
+        return {"query": self.query, "status": self.status, "reason": self.reason, "close": self.close,
                 "candidates": [c.to_dict() for c in self.candidates]}
 
 
@@ -218,6 +225,14 @@ class Resolver:
             keep = [i for i, r in enumerate(rows) if self._kind[r] in wanted]
             rows, match = [rows[i] for i in keep], [match[i] for i in keep]
         if not rows:
+            parts = _DASHED.split(query)
+            if len(parts) == 2 and all(parts):
+                # ACLED writes "Lima - Ancon": the district of Ancón in Lima.
+                inner = self._resolve(parts[1], dataclasses.replace(ctx, admin=(*ctx.admin, parts[0])), limit, kinds)
+                if inner.status in ("ok", "ambiguous"):
+                    note = f"read as {parts[1]!r} in {parts[0]!r}"
+                    return dataclasses.replace(inner, query=query,
+                                               reason=f"{note}; {inner.reason}" if inner.reason else note)
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
         _, cues = split_key(query)
         if ctx.text:
@@ -289,20 +304,30 @@ class Resolver:
                 else:
                     raw -= 0.1
             out.append((raw, row, m))
-        out.sort(key=lambda t: (-t[0], -int(table["priority"][t[1]])))
+        out.sort(key=lambda t: (-t[0], -float(table["priority"][t[1]])))
         return out
 
     def _admin_bonus(self, row: int, codes: set[str]) -> float:
         c = self.index.columns
         bonus = 0.0
         a1, a2, a3 = c["admin1_code"][row], c["admin2_code"][row], c["admin3_code"][row]
+        # A unit is not inside itself: the province of Piura gains nothing
+        # from "in Piura province", the city of Piura does.
+        kind = self._kind[row]
+        if kind is Kind.DEPARTMENT:
+            a1 = a2 = a3 = None
+        elif kind is Kind.PROVINCE:
+            a2 = a3 = None
+        elif kind is Kind.DISTRICT:
+            a3 = None
         if a3 and a3 in codes:
             bonus += 0.3
         if a2 and a2 in codes:
             bonus += 0.2
         if a1 and a1 in codes:
             bonus += 0.12
-        elif a1 and c["country"][row] == "PE" and any(len(x) == 2 for x in codes):
+        elif c["admin1_code"][row] and c["country"][row] == "PE" and any(len(x) == 2 for x in codes) \
+                and c["admin1_code"][row] not in codes:
             bonus -= 0.08  # the context names another department
         return min(bonus, 0.5)
 
@@ -325,7 +350,9 @@ class Resolver:
             if value.isdigit():
                 codes.add(_ubigeo(value))
                 continue
-            codes |= self._admin_codes(value, query_fold)
+            # An admin unit given with the mention may share its name ("Piura,
+            # Piura"): the mention lies in it, so the name counts here.
+            codes |= self._admin_codes(value, None)
         for pid in ctx.near:
             row = self.index.id_to_row.get(pid)
             if row is not None:
@@ -337,7 +364,7 @@ class Resolver:
             points.extend(text_points)
         return codes, points, countries
 
-    def _admin_codes(self, name: str, query_fold: str) -> set[str]:
+    def _admin_codes(self, name: str, query_fold: str | None) -> set[str]:
         f = fold(name)
         if not f or f == query_fold:
             return set()
@@ -362,36 +389,40 @@ class Resolver:
         """Fold entries that describe one place (same family, within MERGE_KM).
 
         ``scored`` is sorted best first; the first entry of a group keeps the
-        group's score and the most authoritative source names it.
+        group's score and the most authoritative source names it. Only the
+        best :data:`MERGE_LIMIT` entries are considered: beyond them a name
+        is hopelessly ambiguous anyway.
         """
+        scored = scored[:MERGE_LIMIT]
+        n = len(scored)
+        ids = self.index.columns["id"]
+        all_priority = self.index.columns["priority"]
+        if n == 1:
+            raw, row, m = scored[0]
+            return [(raw, row, _match_label(m), [])]
         rows = np.array([r for _, r, _ in scored], dtype=np.int64)
         lat, lon = np.radians(self._lat[rows]), np.radians(self._lon[rows])
         kinds = self._kind[rows]
         settlement = np.array([k in _SETTLEMENT for k in kinds])
-        priority = self.index.columns["priority"][rows].astype(int)
-        ids = self.index.columns["id"]
-        group_of = np.full(len(rows), -1)
+        family = (kinds[:, None] == kinds[None, :]) | (settlement[:, None] & settlement[None, :])
+        same = family & (_haversine_np(lon[:, None], lat[:, None], lon[None, :], lat[None, :]) < MERGE_KM)
+        is_leader = np.zeros(n, dtype=bool)
+        group_of = np.full(n, -1)
         kept: list[tuple[float, int, str, list[str]]] = []
-        leaders: list[int] = []
         for i, (raw, row, m) in enumerate(scored):
-            if leaders:
-                lj = np.array(leaders)
-                family = (kinds[lj] == kinds[i]) | (settlement[lj] & settlement[i])
-                d = _haversine_np(lon[i], lat[i], lon[lj], lat[lj])
-                near = np.flatnonzero(family & (d < MERGE_KM))
-                if near.size:
-                    g = int(group_of[lj[near[0]]])
-                    group_of[i] = g
-                    graw, grow, gm, galso = kept[g]
-                    if priority[i] > self.index.columns["priority"][grow]:
-                        kept[g] = (graw, row, gm, [ids[grow], *galso])
-                    else:
-                        galso.append(ids[row])
-                    continue
+            hits = np.flatnonzero(same[i, :i] & is_leader[:i])
+            if hits.size:
+                g = int(group_of[hits[0]])
+                group_of[i] = g
+                graw, grow, gm, galso = kept[g]
+                if all_priority[row] > all_priority[grow]:
+                    kept[g] = (graw, row, gm, [ids[grow], *galso])
+                else:
+                    galso.append(ids[row])
+                continue
+            is_leader[i] = True
             group_of[i] = len(kept)
-            leaders.append(i)
-            match = "exact" if m >= 1.0 else "name" if m >= 0.95 else "variant" if m >= 0.88 else "fuzzy"
-            kept.append((raw, row, match, []))
+            kept.append((raw, row, _match_label(m), []))
         return kept
 
     def _verdict(self, query: str, kept, limit: int) -> Resolution:
@@ -407,13 +438,17 @@ class Resolver:
             more = f" and {len(close) - 4} more" if len(close) > 4 else ""
             return Resolution(query, "ambiguous", candidates,
                               reason=f"{len(close)} places match {query!r}: {described}{more}; "
-                                     "give an admin unit or a nearby place to decide")
+                                     "give an admin unit or a nearby place to decide", close=len(close))
         reason = ""
         if candidates[0].match == "fuzzy":
             reason = f"spelling corrected: {query!r} read as {candidates[0].place.name!r}"
         elif candidates[0].match == "variant":
             reason = f"spelling variant: {query!r} read as {candidates[0].place.name!r}"
-        return Resolution(query, "ok", candidates, reason=reason)
+        return Resolution(query, "ok", candidates, reason=reason, close=1)
+
+
+def _match_label(m: float) -> str:
+    return "exact" if m >= 1.0 else "name" if m >= 0.95 else "variant" if m >= 0.88 else "fuzzy"
 
 
 def _ubigeo(code: str) -> str:

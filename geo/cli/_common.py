@@ -36,6 +36,10 @@ def handle_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any):
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            # the reader of stdout went away (`geo ... | head`): not an error
+            sys.stderr.close()
+            raise SystemExit(0)
         except GeoError as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
         except (OSError, UnicodeDecodeError) as exc:

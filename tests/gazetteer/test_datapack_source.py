@@ -47,6 +47,21 @@ def test_inei_village_with_chain(gaz_pack):
     assert place.admin3_code == "050503"
 
 
+def test_acled_style_city_dash_district(gaz_pack):
+    res = gaz_pack.resolve("Lima - Ancon")
+    assert res.status == "ok"
+    assert res.best.place.admin3 == "Ancón"
+    assert "read as 'Ancon' in 'Lima'" in res.reason
+
+
+def test_admin_units_sharing_the_mention_name_place_the_city(gaz_pack):
+    res = gaz_pack.resolve("Piura", context={"admin1": "Piura", "admin2": "Piura", "admin3": "Piura"})
+    assert res.status == "ok"
+    assert res.best.place.kind is Kind.POPULATED_PLACE
+    # GeoNames' city centre, which ACLED and UCDP use, not INEI's point 5 km away
+    assert (round(res.best.place.lat, 3), round(res.best.place.lon, 3)) == (-5.182, -80.657)
+
+
 def test_geonames_places_get_their_chain_from_polygons(gaz_pack):
     places = gaz_pack.places(kinds=[Kind.POPULATED_PLACE])
     gn = places[places["id"].str.startswith("gn:") & places["country"].eq("PE")]

@@ -103,9 +103,6 @@ def _eval_module():
 
 
 @pytest.mark.shared_data
-@pytest.mark.xfail(strict=True, reason="56/59 (94.9%): with the data pack the gazetteer shows INEI's points for "
-                   "Piura and Chimbote, 5.4-5.8 km from the city centres that GeoNames and ACLED use; "
-                   "remove this marker when the gazetteer prefers the GeoNames point for merged cities")
 def test_acled_rows_without_coordinates_land_within_5_km(shared_data, gaz_pack):
     """Issue 3: at least 95% of ACLED's geo_precision-1 rows within 5 km of ACLED's own point."""
     result = _eval_module().evaluate(shared_data, gaz_pack, km=5.0)

@@ -3,8 +3,8 @@
 Documents go through :mod:`dask.bag` and table rows through
 :mod:`dask.dataframe` (``from_map`` over the chunks of :mod:`geo.scale.sources`,
 so rows are cut at real record boundaries and numbered as in the
-single-process runner); :func:`attribute_points` joins points to district
-polygons with :mod:`dask_geopandas`.
+single-process runner); :func:`attribute_points` joins the partitions of a
+:mod:`dask_geopandas` frame of points to the district polygons.
 
 The gazetteer index is built (or loaded from the on-disk cache) once, on the
 client. A :class:`distributed.WorkerPlugin` then gives it to every worker
@@ -249,8 +249,15 @@ def _in_order(client, parts: list, window: int) -> Iterator[Any]:
 
 # -- spatial joins ---------------------------------------------------------------
 
-def attribute_points(points, gaz: Gazetteer, *, npartitions: int = 8):
-    """Department, province and district of each point, with a dask-geopandas spatial join.
+def attribute_points(points, gaz: Gazetteer, *, client, npartitions: int | None = None):
+    """Department, province and district of each point, on the cluster.
+
+    The points are a dask-geopandas frame (e.g. ``dask_geopandas.read_parquet``
+    on the workers) or an in-memory GeoDataFrame cut into partitions; each
+    partition is joined to the district polygons by
+    :func:`geo.events.attribute_points` with the worker's copy of the
+    gazetteer (shared once, see :func:`share_gazetteer`), so the result is
+    the single-process one.
 
     Parameters
     ----------
@@ -258,34 +265,43 @@ def attribute_points(points, gaz: Gazetteer, *, npartitions: int = 8):
         Points in EPSG:4326.
     gaz : Gazetteer
         With the data pack loaded (the district polygons).
-    npartitions : int
-        Partitions of a GeoDataFrame given in memory.
+    client : distributed.Client
+        See :func:`connect`.
+    npartitions : int, optional
+        Partitions of an in-memory frame (default: twice the cluster's threads).
 
     Returns
     -------
-    pandas.DataFrame
-        Same index as ``points``; ``admin1``, ``admin1_code``, ``admin2``,
-        ``admin2_code``, ``admin3``, ``admin3_code`` (missing outside Peru).
-        A point on a shared border takes the first district, as
-        :func:`geo.events.attribute_points` does.
+    pandas.DataFrame or dask.dataframe.DataFrame
+        In memory for an in-memory input, else lazy (write it with
+        ``to_parquet`` on the workers). Same index as ``points``; columns
+        ``admin1``, ``admin1_code``, ``admin2``, ``admin2_code``, ``admin3``,
+        ``admin3_code`` (missing outside Peru).
 
     Examples
     --------
-    >>> with connect() as client:                      # doctest: +SKIP
-    ...     admin = attribute_points(points, gaz)
+    >>> with connect() as client:                                   # doctest: +SKIP
+    ...     points = dask_geopandas.read_parquet("points/")
+    ...     attribute_points(points, gaz, client=client).to_parquet("admin/")
     """
     import dask_geopandas
+    import pandas as pd
 
-    columns = ["admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code"]
-    districts = gaz.boundaries("district").reset_index(drop=True)[[*columns, "geometry"]]
-    districts["_district"] = range(len(districts))
-    index = None
-    if not isinstance(points, dask_geopandas.GeoDataFrame):
-        index = points.index
-        points = dask_geopandas.from_geopandas(points[[points.geometry.name]], npartitions=npartitions)
-    right = dask_geopandas.from_geopandas(districts, npartitions=1)
-    # dask-geopandas joins inner only: points in no district come back missing from the reindex.
-    joined = dask_geopandas.sjoin(points[[points.geometry.name]], right, how="inner", predicate="intersects")
-    joined = joined.compute().sort_values("_district", kind="stable")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return (joined.reindex(index) if index is not None else joined.sort_index())[columns]
+    gaz.boundaries("district")  # fail here, not on the workers, when there is no data pack
+    ref = share_gazetteer(client, gaz)
+    lazy = isinstance(points, dask_geopandas.GeoDataFrame)
+    if not lazy:
+        n = npartitions or 2 * max(1, sum(client.nthreads().values()))
+        points = dask_geopandas.from_geopandas(points[[points.geometry.name]], npartitions=n)
+    meta = pd.DataFrame({c: pd.Series(dtype="string") for c in _ADMIN_COLUMNS})
+    admin = points[[points.geometry.name]].map_partitions(_attribute_task, ref, meta=meta)
+    return admin if lazy else admin.compute()
+
+
+_ADMIN_COLUMNS = ("admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code")
+
+
+def _attribute_task(points, ref: GazetteerRef):
+    from geo.events import attribute_points as attribute
+
+    return attribute(points, worker_gazetteer(ref))

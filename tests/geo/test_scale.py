@@ -307,7 +307,8 @@ def test_dask_geocodes_tables_like_one_process(tmp_path, gaz, dask_client):
 
 @pytest.mark.slow
 @pytest.mark.shared_data
-def test_dask_geopandas_join_attributes_points_like_the_vectorised_join(gaz_pack, dask_client):
+def test_dask_geopandas_partitions_are_attributed_like_one_process(gaz_pack, dask_client):
+    import dask_geopandas
     import numpy as np
 
     from geo.events import attribute_points as attribute_local
@@ -318,9 +319,11 @@ def test_dask_geopandas_join_attributes_points_like_the_vectorised_join(gaz_pack
                               crs="EPSG:4326")
     points.loc[5, "geometry"] = None
     expected = attribute_local(points, gaz_pack)
-    got = attribute_points(points, gaz_pack, npartitions=4)
+    got = attribute_points(points, gaz_pack, client=dask_client, npartitions=4)
     pd.testing.assert_frame_equal(got.astype("string"), expected.astype("string"))
     assert got["admin3_code"].notna().sum() > 1900
+    lazy = attribute_points(dask_geopandas.from_geopandas(points, npartitions=3), gaz_pack, client=dask_client)
+    pd.testing.assert_frame_equal(lazy.compute().astype("string"), expected.astype("string"))
 
 
 # -- command-line wiring ------------------------------------------------------------------

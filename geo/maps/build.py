@@ -12,7 +12,7 @@ import html
 import os
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import folium
@@ -26,8 +26,11 @@ from gazetteer.errors import InvalidInputError, OutputExistsError
 from geo.maps.eventdata import TEXT_BUDGET, EncodedEvents, encode_events
 from geo.maps.eventlayers import EventData, EventHeatLayer, EventTypeLayer, TimeSlider
 from geo.maps.coca import coca_layers
-from geo.maps.layers import base_layers, boundary_layers, choropleth_layer, region_layers
-from geo.maps.legend import Legend, LegendEntry, circle, gradient
+from geo.maps.control import BOUNDARIES, CONTEXT, EVENTS, GROUPS, GroupedLayers
+from geo.maps.features import Layers
+from geo.maps.layers import base_layers, boundary_layers, choropleth_layer
+from geo.maps.regions import region_layers
+from geo.maps.legend import Legend, LegendEntry, circle, circles, gradient
 from geo.maps.style import HEAT_GRADIENT, PAGE_CSS, marker_radius
 
 __all__ = ["make_map", "save_map", "map_html", "DEFAULT_CLUSTER_THRESHOLD", "CHOROPLETH_LEVELS"]
@@ -44,6 +47,9 @@ _DEFAULT_CENTER = (-12.6, -73.9)
 #: Folium's default stylesheets this package does not use (no glyphicons, no
 #: rotated icons); leaving them out keeps self-contained files smaller.
 _UNUSED_CSS = {"glyphicons_css", "awesome_rotate_css"}
+
+_REGIONS_NOTE = ("Earlier decrees and areas inside a larger region start switched off: tick them in the "
+                 "layer control. Dashed: approximate outline.")
 
 #: Base maps: xyzservices name -> name in the layer control (attribution comes with each).
 BASE_MAPS = {
@@ -74,6 +80,7 @@ def make_map(
     *,
     bases: gpd.GeoDataFrame | None = None,
     regions: gpd.GeoDataFrame | None = None,
+    regions_shown: Collection[str] | None = None,
     coca: gpd.GeoDataFrame | None = None,
     boundaries: Mapping[str, gpd.GeoDataFrame] | None = None,
     choropleth: str | None = "district",
@@ -97,8 +104,13 @@ def make_map(
         Military and police bases (``gaz.places(kinds=[...])``).
     regions : geopandas.GeoDataFrame, optional
         Region polygons (``gaz.regions()``); coca zones among them are skipped.
+    regions_shown : collection of str, optional
+        Ids or names of the regions switched on at first. By default all but
+        those lying inside a larger region (earlier decrees of the VRAEM,
+        valleys within a region); see :func:`geo.maps.regions.region_layers`.
     coca : geopandas.GeoDataFrame, optional
-        Coca zones, one row per zone and year (:func:`geo.maps.coca.coca_zones`).
+        Coca zones, one row per zone and year (:func:`geo.maps.coca.coca_zones`):
+        one layer, with a box on the map to choose the year (the latest at first).
     boundaries : mapping, optional
         ``{"department"|"province"|"district": GeoDataFrame}`` as
         ``gaz.boundaries(level)`` returns (with the data pack).
@@ -150,32 +162,38 @@ def make_map(
     m = folium.Map(location=_DEFAULT_CENTER, zoom_start=8, tiles=None, control_scale=True, prefer_canvas=False)
     m.default_css = [(name, url) for name, url in m.default_css if name not in _UNUSED_CSS]
     m.get_root().header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="geo_page_css")
-    for i, (provider, name) in enumerate(BASE_MAPS.items()):
-        folium.TileLayer(provider, name=name, control=True, show=i == 0).add_to(m)
+    tiles = [folium.TileLayer(provider, name=name, show=i == 0).add_to(m)
+             for i, (provider, name) in enumerate(BASE_MAPS.items())]
 
-    legend = Legend(title="Legend")
+    # Layers are added bottom to top (polygons first); the control and the legend
+    # list them by group and rank instead: events first.
+    parts = _Parts(m)
     bbox = _area(encoded, bases, regions, coca)
-    _add(m, legend, "Administrative boundaries", boundary_layers(boundaries, bbox=_padded(bbox)) if boundaries else None)
-    _add(m, legend, "Coca cultivation (hectares)", coca_layers(coca) if coca is not None else None,
-         note="One layer per year; the latest is shown.")
-    _add(m, legend, "Regions", region_layers(regions) if regions is not None else None)
+    if boundaries:
+        parts.add(BOUNDARIES, 6, "Administrative boundaries", boundary_layers(boundaries, bbox=_padded(bbox)))
+    if coca is not None:
+        parts.add(CONTEXT, 4, "Coca cultivation (hectares)", coca_layers(coca),
+                  note="Choose the year in the “Coca year” box on the map; a zone's popup lists every year.")
+    if regions is not None:
+        parts.add(BOUNDARIES, 5, "Regions", region_layers(regions, shown=regions_shown), note=_REGIONS_NOTE)
     if encoded is not None and encoded.count and choropleth is not None and boundaries:
         if choropleth in boundaries:
-            _add(m, legend, f"Events per {choropleth} (all dates)",
-                 choropleth_layer(encoded.points, boundaries[choropleth], level=choropleth))
+            parts.add(EVENTS, 2, f"Events per {choropleth} (all dates)",
+                      choropleth_layer(encoded.points, boundaries[choropleth], level=choropleth))
         else:
             warnings.warn(f"no {choropleth} boundaries given (levels: {', '.join(boundaries)}); "
                           "the choropleth is left out", stacklevel=2)
     if encoded is not None:
-        _add_events(m, legend, encoded, cluster_threshold=cluster_threshold, heatmap=heatmap, time_slider=time_slider)
-    _add(m, legend, "Bases", base_layers(bases) if bases is not None else None)
+        _add_events(parts, encoded, cluster_threshold=cluster_threshold, heatmap=heatmap, time_slider=time_slider)
+    if bases is not None:
+        parts.add(CONTEXT, 3, "Bases", base_layers(bases))
 
     plugins.Fullscreen(position="topleft").add_to(m)
     plugins.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                            primary_area_unit="hectares").add_to(m)
     plugins.MiniMap(toggle_display=True, position="bottomright").add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    legend.add_to(m)
+    GroupedLayers(tiles, parts.groups(), collapsed=False, position="topright").add_to(m)
+    parts.legend().add_to(m)
     if title:
         m.get_root().title = html.escape(title)
         _Title(title).add_to(m)
@@ -243,35 +261,60 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False,
     return path
 
 
-def _add(m: folium.Map, legend: Legend, title: str, built, *, note: str = "") -> None:
-    if not built:
-        return
-    elements, entries = built
-    for element in elements:
-        if isinstance(element, Layer):
-            element.layer_name = _unique_name(m, element.layer_name)
-        element.add_to(m)
-    if entries:
-        legend.add_section(title, entries, note=note)
+class _Parts:
+    """Layers added to the map, remembered with their group and rank for the control and the legend."""
+
+    def __init__(self, m: folium.Map):
+        self.map = m
+        self._layers: list[tuple[int, int, int, Layer]] = []
+        self._sections: list[tuple[int, int, int, str, list[LegendEntry], str]] = []
+
+    def add(self, group: str, rank: int, title: str, built: Layers, *, note: str = "") -> None:
+        """Add ``built`` (layers, legend entries) to the map; the legend section is titled ``title``."""
+        elements, entries = built
+        for element in elements:
+            self.add_layer(group, rank, element)
+        if entries:
+            self.add_section(group, rank, title, entries, note=note)
+
+    def add_layer(self, group: str, rank: int, element: Layer) -> None:
+        element.layer_name = _unique_name(self.map, element.layer_name)
+        element.add_to(self.map)
+        self._layers.append((GROUPS.index(group), rank, len(self._layers), element))
+
+    def add_section(self, group: str, rank: int, title: str, entries: list[LegendEntry], *, note: str = "") -> None:
+        self._sections.append((GROUPS.index(group), rank, len(self._sections), title, entries, note))
+
+    def groups(self) -> dict[str, list[Layer]]:
+        """Group header -> layers, groups in :data:`GROUPS` order, layers by rank, then as added."""
+        out: dict[str, list[Layer]] = {}
+        for group, _, _, layer in sorted(self._layers, key=lambda item: item[:3]):
+            out.setdefault(GROUPS[group], []).append(layer)
+        return out
+
+    def legend(self) -> Legend:
+        legend = Legend(title="Legend")
+        for *_, title, entries, note in sorted(self._sections, key=lambda item: item[:3]):
+            legend.add_section(title, entries, note=note)
+        return legend
 
 
-def _add_events(m: folium.Map, legend: Legend, encoded: EncodedEvents, *, cluster_threshold: int,
-                heatmap: bool, time_slider: bool) -> None:
+def _add_events(parts: _Parts, encoded: EncodedEvents, *, cluster_threshold: int, heatmap: bool,
+                time_slider: bool) -> None:
     data = EventData(encoded)
-    data.add_to(m)
+    data.add_to(parts.map)
     clustered = encoded.count > cluster_threshold
     entries = []
     for i, (name, color, count) in enumerate(encoded.types):
         label = name or "Unspecified"
-        EventTypeLayer(data, i, name=_unique_name(m, f"Events: {label}"), clustered=clustered).add_to(m)
+        parts.add_layer(EVENTS, 0, EventTypeLayer(data, i, name=f"Events: {label}", clustered=clustered))
         entries.append(LegendEntry(circle(color, 6), f"{label} ({count:,})"))
     if heatmap and encoded.count:
-        EventHeatLayer(data, name=_unique_name(m, "Heat map of events")).add_to(m)
+        parts.add_layer(EVENTS, 1, EventHeatLayer(data, name="Heat map of events"))
     if time_slider and encoded.count:
-        TimeSlider(data).add_to(m)
-    for fat in (0, 5, 25, 100):
-        entries.append(LegendEntry(circle("#999999", marker_radius(fat)),
-                                   "no or unknown fatalities" if fat == 0 else f"{fat} fatalities"))
+        TimeSlider(data).add_to(parts.map)
+    sizes = [(marker_radius(fat), "0 or ?" if fat == 0 else str(fat)) for fat in (0, 5, 25, 100)]
+    entries.append(LegendEntry(circles("#999999", sizes), "fatalities", wide=True))
     if encoded.ambiguous:
         entries.append(LegendEntry(circle("#999999", 6, dashed=True), "ambiguous location"))
     notes = [f"{encoded.count:,} events on the map" + (", clustered" if clustered else "") + "."]
@@ -279,9 +322,10 @@ def _add_events(m: folium.Map, legend: Legend, encoded: EncodedEvents, *, cluste
         notes.append("Not on the map: " + ", ".join(f"{n:,} {why}" for why, n in encoded.left_off.items()) + ".")
     if encoded.text_limit is not None:
         notes.append(f"Notes and quotes cut at {encoded.text_limit} characters.")
-    legend.add_section("Events by type (marker size: fatalities)", entries, note=" ".join(notes))
+    parts.add_section(EVENTS, 0, "Events by type (marker size: fatalities)", entries, note=" ".join(notes))
     if heatmap and encoded.count:
-        legend.add_section("Heat map", [LegendEntry(gradient(list(HEAT_GRADIENT.values())), "fewer → more events")])
+        parts.add_section(EVENTS, 1, "Heat map",
+                          [LegendEntry(gradient(list(HEAT_GRADIENT.values())), "fewer → more events")])
 
 
 def _unique_name(m: folium.Map, name: str) -> str:

@@ -12,12 +12,13 @@ through ``innerHTML``; source links are made only for ``http(s)`` URLs.
 
 from __future__ import annotations
 
-from branca.element import Element, Figure, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
 from geo.maps.eventdata import EncodedEvents, script_json
+from geo.maps.features import add_page_assets
 from geo.maps.style import HEAT_GRADIENT
 
 __all__ = ["EventData", "EventTypeLayer", "EventHeatLayer", "TimeSlider", "MARKERCLUSTER_JS", "MARKERCLUSTER_CSS"]
@@ -273,11 +274,7 @@ class EventData(MacroElement):
         self.json = script_json(encoded.payload)
 
     def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("EventData must be added to a folium Map before rendering")
-        figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="geo_events_css")
-        figure.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="geo_events_js")
+        add_page_assets(self, "geo_events", css=_CSS, js=_RUNTIME_JS)
         super().render(**kwargs)
 
 

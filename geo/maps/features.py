@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+from branca.element import Element, Figure
 import numpy as np
 import pandas as pd
 import shapely
@@ -18,14 +19,19 @@ from gazetteer.errors import InvalidInputError
 from geo.maps.legend import LegendEntry
 from geo.maps.style import html_text
 
-__all__ = ["Layers", "BIND_POPUPS", "COORD_DECIMALS", "prepare_frame", "simplified", "feature_collection",
-           "popup_html", "is_blank"]
+__all__ = ["Layers", "BIND_POPUPS", "COORD_DECIMALS", "APPROXIMATE_NOTE", "prepare_frame", "simplified",
+           "feature_collection", "popup_html", "is_blank", "is_approximate", "add_page_assets"]
 
 #: What a layer builder returns: the folium elements to add, in order, and the legend rows.
 Layers = tuple[list[folium.map.Layer], list[LegendEntry]]
 
 #: Decimals kept in polygon and base coordinates (1e-4 degree is about 11 m).
 COORD_DECIMALS = 4
+
+#: Said in the popup of a region or coca zone whose outline is an approximation
+#: (the gazetteer's ``exact`` is false: no district polygons to build it from).
+APPROXIMATE_NOTE = ("Approximate outline: drawn around the member districts because district polygons are "
+                    "not loaded; with the data pack the map draws the exact one.")
 
 #: ``onEachFeature`` binding the escaped HTML each feature carries.
 BIND_POPUPS = JsCode(
@@ -37,11 +43,31 @@ BIND_POPUPS = JsCode(
 )
 
 
+def add_page_assets(element, key: str, *, css: str, js: str) -> None:
+    """Put a stylesheet and a script in the page's head once, however many ``element``s use them.
+
+    Raises
+    ------
+    TypeError
+        If ``element`` is not on a folium map yet.
+    """
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{type(element).__name__} must be added to a folium Map before rendering")
+    figure.header.add_child(Element(f"<style>{css}</style>"), name=f"{key}_css")
+    figure.header.add_child(Element(f"<script>{js}</script>"), name=f"{key}_js")
+
+
 def is_blank(value: Any) -> bool:
     """None, NaN/NA or an empty string."""
     if value is None or isinstance(value, (list, dict)):
         return value is None
     return bool(pd.isna(value)) or str(value) == ""
+
+
+def is_approximate(exact: Any) -> bool:
+    """Whether an ``exact`` flag says the outline is approximate (a blank flag does not)."""
+    return not is_blank(exact) and not bool(exact)
 
 
 def prepare_frame(frame: Any, what: str, *, required: tuple[str, ...]) -> gpd.GeoDataFrame:

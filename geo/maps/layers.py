@@ -1,5 +1,6 @@
-"""Overlays drawn from polygons and points the gazetteer knows: bases, regions,
-administrative boundaries, and counts of events per unit (coca zones: :mod:`geo.maps.coca`).
+"""Overlays drawn from polygons and points the gazetteer knows: bases, administrative
+boundaries, and counts of events per unit (regions: :mod:`geo.maps.regions`; coca
+zones: :mod:`geo.maps.coca`).
 
 Each builder returns ``(layers, legend_entries)``. Popups and tooltips are
 HTML made here with every string escaped (:func:`geo.maps.style.html_text`),
@@ -27,9 +28,9 @@ from geo.maps.features import (
     simplified,
 )
 from geo.maps.legend import LegendEntry, icon, line, square
-from geo.maps.style import BASE_ICONS, BOUNDARY_STYLES, COUNT_COLORS, REGION_COLORS, class_breaks, color_for, html_text
+from geo.maps.style import BASE_ICONS, BOUNDARY_STYLES, COUNT_COLORS, class_breaks, color_for, html_text
 
-__all__ = ["base_layers", "region_layers", "boundary_layers", "choropleth_layer", "BOUNDARY_LEVELS"]
+__all__ = ["base_layers", "boundary_layers", "choropleth_layer", "BOUNDARY_LEVELS"]
 
 #: Administrative levels, coarse to fine, with the simplification tolerance in degrees
 #: (outlines for zoom levels up to about 11).
@@ -65,41 +66,6 @@ def base_layers(bases: gpd.GeoDataFrame) -> Layers:
         layers.append(folium.GeoJson(feature_collection(rows, props), name=label, marker=marker,
                                      on_each_feature=BIND_POPUPS))
         entries.append(LegendEntry(icon(spec["color"], spec["icon"]), f"{label} ({len(rows):,})"))
-    return layers, entries
-
-
-def region_layers(regions: gpd.GeoDataFrame) -> Layers:
-    """One outlined layer per region (the VRAEM, valleys), citing its decree or report.
-
-    Parameters
-    ----------
-    regions : geopandas.GeoDataFrame
-        Polygons with ``name``; ``id``, ``kind``, ``source`` and ``exact``
-        are shown when present. Coca zones are left to :func:`geo.maps.coca.coca_layers`.
-
-    Returns
-    -------
-    (layers, legend entries)
-    """
-    regions = prepare_frame(regions, "regions", required=("name",))
-    if "kind" in regions.columns:
-        regions = regions[regions["kind"].astype(str) != "coca_zone"]
-    regions = simplified(regions, 0.002)
-    layers, entries = [], []
-    for i, (_, r) in enumerate(regions.iterrows()):
-        color = REGION_COLORS[i % len(REGION_COLORS)]
-        exact = r.get("exact")
-        approximate = not is_blank(exact) and not bool(exact)
-        outline = "approximate outline (district polygons not loaded)" if approximate else None
-        popup = popup_html(r["name"], [("Kind", r.get("kind")), ("Id", r.get("id")), ("Source", r.get("source")),
-                                       ("Note", outline)])
-        props = pd.DataFrame({"popup": [popup], "tooltip": [html_text(r["name"])],
-                              "style": [{"color": color, "weight": 2.5, "fill": True, "fillColor": color,
-                                         "fillOpacity": 0.03, "dashArray": "8 4" if approximate else None}]},
-                             index=[r.name])
-        layers.append(folium.GeoJson(feature_collection(regions.loc[[r.name]], props), name=str(r["name"]),
-                                     on_each_feature=BIND_POPUPS))
-        entries.append(LegendEntry(line(color, weight=2.5, dashed=approximate), str(r["name"])))
     return layers, entries
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-__all__ = ["Legend", "LegendEntry", "circle", "square", "line", "icon", "gradient"]
+__all__ = ["Legend", "LegendEntry", "circle", "circles", "square", "line", "icon", "gradient"]
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$|^[a-z]{3,20}$")
 _ICON = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -28,7 +28,11 @@ _CSS = """
 .geo-legend .geo-legend-row { display: flex; align-items: center; margin: 2px 0; }
 .geo-legend .geo-legend-sw { flex: 0 0 42px; width: 42px; display: flex; justify-content: center; align-items: center; margin-right: 6px; }
 .geo-legend .geo-legend-note { color: #555; margin-top: 4px; }
-.geo-legend .awesome-marker { position: relative; margin: 0; transform: scale(.7); transform-origin: center; }
+.geo-legend .geo-legend-sw.geo-legend-wide { flex: 0 0 auto; width: auto; min-width: 42px; }
+.geo-legend .geo-legend-sizes { display: inline-flex; align-items: flex-end; gap: 6px; }
+.geo-legend .geo-legend-sizes span.geo-legend-size { display: inline-flex; flex-direction: column; align-items: center;
+  font-size: 10px; color: #555; }
+.geo-legend .awesome-marker { position: relative; margin: -7px 0; transform: scale(.7); transform-origin: center; }
 """
 
 
@@ -44,6 +48,13 @@ def circle(color: str, radius: float = 6.0, *, dashed: bool = False) -> str:
     border = "1px dashed #333" if dashed else "1px solid #fff"
     return (f'<span style="display:inline-block;flex:none;width:{d:.0f}px;height:{d:.0f}px;border-radius:50%;'
             f'background:{_color(color)};border:{border};box-shadow:0 0 1px #333"></span>')
+
+
+def circles(color: str, sizes: Sequence[tuple[float, str]]) -> str:
+    """Circles of several radii side by side, each captioned (marker sizes); captions are escaped."""
+    items = "".join(f'<span class="geo-legend-size">{circle(color, radius)}{html.escape(caption)}</span>'
+                     for radius, caption in sizes)
+    return f'<span class="geo-legend-sizes">{items}</span>'
 
 
 def square(fill: str, stroke: str = "#555", *, opacity: float = 0.7) -> str:
@@ -74,10 +85,14 @@ def gradient(colors: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One row: a swatch (trusted HTML from the helpers above) and a label (escaped)."""
+    """One row: a swatch (trusted HTML from the helpers above) and a label (escaped).
+
+    A ``wide`` swatch (e.g. :func:`circles`) takes the room it needs instead of the swatch column.
+    """
 
     swatch: str
     label: str
+    wide: bool = False
 
 
 @dataclass
@@ -139,7 +154,8 @@ class Legend(MacroElement):
         for section in self.sections:
             parts.append(f"<h4>{html.escape(section.title)}</h4>")
             for entry in section.entries:
-                parts.append(f'<div class="geo-legend-row"><span class="geo-legend-sw">{entry.swatch}</span>'
+                sw_class = "geo-legend-sw geo-legend-wide" if entry.wide else "geo-legend-sw"
+                parts.append(f'<div class="geo-legend-row"><span class="{sw_class}">{entry.swatch}</span>'
                              f"<span>{html.escape(entry.label)}</span></div>")
             if section.note:
                 parts.append(f'<div class="geo-legend-note">{html.escape(section.note)}</div>')

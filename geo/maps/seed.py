@@ -15,13 +15,18 @@ import seeds
 from geo.maps.build import make_map
 from geo.maps.coca import coca_zones
 
-__all__ = ["seed_map", "context_layers", "SEEDS_DIR", "SEED_TITLE", "SEED_FOCUS"]
+__all__ = ["seed_map", "context_layers", "seed_frame", "SEEDS_DIR", "SEED_TITLE", "SEED_FOCUS", "SEED_COUNTRY"]
 
 SEEDS_DIR = Path(seeds.__file__).resolve().parent
 SEED_TITLE = "Shining Path activity in the VRAEM: attacks, bases and coca"
 
-#: The region the seed map opens on (its events reach Ecuador and the Huallaga).
+#: The region the seed map opens on, with the seed events in :data:`SEED_COUNTRY`.
 SEED_FOCUS = "region:vraem-2018"
+
+#: Events in this country frame the opening view. The 2008 Angostura raid, in
+#: Ecuador, stays on the map but outside it: framing it too would shrink the VRAEM
+#: to a fifth of the view.
+SEED_COUNTRY = "PE"
 
 
 def context_layers(gaz) -> dict:
@@ -77,6 +82,29 @@ def seed_map(gaz=None, *, title: str = SEED_TITLE, **options) -> folium.Map:
     gaz = gaz if gaz is not None else Gazetteer.default()
     events = read_events(SEEDS_DIR / "events.csv", gaz=gaz)
     layers = context_layers(gaz)
-    focus = layers["regions"][layers["regions"]["id"] == SEED_FOCUS]
-    fit_to = tuple(focus.total_bounds) if not focus.empty else None
+    fit_to = seed_frame(events, layers["regions"])
     return make_map(events, **{**layers, "title": title, "fit_to": fit_to, **options})
+
+
+def seed_frame(events, regions) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) around the VRAEM and the located seed events in Peru.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Events with ``country`` and ``status`` (EPSG:4326).
+    regions : geopandas.GeoDataFrame
+        Regions with ``id`` (:data:`SEED_FOCUS` among them).
+
+    Returns
+    -------
+    tuple or None
+        None when neither is there (the map then fits its events).
+    """
+    focus = regions.geometry[regions["id"] == SEED_FOCUS]
+    located = events[events["status"].isin(["ok", "ambiguous"]) & events["country"].eq(SEED_COUNTRY)
+                     & events.geometry.notna() & ~events.geometry.is_empty]
+    boxes = [frame.total_bounds for frame in (focus, located.geometry) if not frame.empty]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

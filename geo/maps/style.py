@@ -20,6 +20,8 @@ __all__ = [
     "BASE_ICONS",
     "COCA_COLORS",
     "COCA_BREAKS",
+    "COCA_OUTLINE",
+    "APPROXIMATE_DASH",
     "COUNT_COLORS",
     "REGION_COLORS",
     "BOUNDARY_STYLES",
@@ -74,6 +76,12 @@ COCA_COLORS: tuple[str, ...] = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#00
 
 #: Hectare class limits of the coca layers (upper bounds, the last class is open).
 COCA_BREAKS: tuple[float, ...] = (1_000, 5_000, 10_000, 20_000)
+
+#: Outline of the coca zones.
+COCA_OUTLINE = "#2b6a2b"
+
+#: Dash pattern of an approximate outline (regions and coca zones without district polygons).
+APPROXIMATE_DASH = "8 4"
 
 #: Sequential reds (ColorBrewer Reds) for event counts per unit.
 COUNT_COLORS: tuple[str, ...] = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")

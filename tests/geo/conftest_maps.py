@@ -127,14 +127,25 @@ def synthetic_events(n: int):
 
 # --- reading rendered pages -------------------------------------------------
 
+def layer_groups(page: str) -> dict[str, dict[str, str]]:
+    """Group header -> {overlay name (as text) -> JavaScript variable}, in the layer control's order."""
+    block = re.search(r"^\s*var grouped_layers_\w+_groups = \{(.*?)\n\s*\};$", page, re.S | re.M)
+    assert block, "no grouped layer control in the page"
+    groups: dict[str, dict[str, str]] = {}
+    current = None
+    for line in block.group(1).splitlines():
+        header = re.match(r'^\s*("(?:[^"\\]|\\.)*") : \{$', line)
+        entry = re.match(r'^\s*("(?:[^"\\]|\\.)*") : (\w+),$', line)
+        if header:
+            current = groups.setdefault(json.loads(header.group(1)), {})
+        elif entry:
+            current[html.unescape(json.loads(entry.group(1)))] = entry.group(2)  # Leaflet shows names as HTML
+    return groups
+
+
 def overlays(page: str) -> dict[str, str]:
     """Overlay name (as text) -> JavaScript variable, from the layer control."""
-    block = re.search(r"overlays :  \{(.*?)\n\s*\},", page, re.S)
-    assert block, "no layer control in the page"
-    names = {}
-    for key, var in re.findall(r'^\s*("(?:[^"\\]|\\.)*") : (\w+),$', block.group(1), re.M):
-        names[html.unescape(json.loads(key))] = var  # Leaflet shows names as HTML
-    return names
+    return {name: var for group in layer_groups(page).values() for name, var in group.items()}
 
 
 def event_data(page: str) -> dict:
@@ -145,9 +156,16 @@ def event_data(page: str) -> dict:
 
 
 def zone_data(page: str) -> dict:
-    """The embedded coca zones (one copy for every year's layer)."""
-    match = re.search(r"^\s*var zone_data_\w+ = (.*);$", page, re.M)
+    """The embedded coca zones (every year's figures, written once)."""
+    match = re.search(r"^\s*var coca_layer_\w+ = window\.geoCoca\.layer\((\{.*\}), (\[[\d, ]*\]),$", page, re.M)
     assert match, "no coca zones in the page"
+    return json.loads(match.group(1))
+
+
+def coca_years(page: str) -> list[int]:
+    """The years the coca layer offers, the selected one first."""
+    match = re.search(r"^\s*var coca_layer_\w+ = window\.geoCoca\.layer\(\{.*\}, (\[[\d, ]*\]),$", page, re.M)
+    assert match, "no coca layer in the page"
     return json.loads(match.group(1))
 
 

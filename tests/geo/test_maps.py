@@ -22,11 +22,13 @@ from conftest_maps import (
     bases_frame,
     boundaries,
     coca_frame,
+    coca_years,
     event_data,
     events_frame,
     full_map,
     geojson_of,
     is_shown,
+    layer_groups,
     legend_html,
     overlays,
     payload,
@@ -37,9 +39,11 @@ from conftest_maps import (
 from gazetteer.errors import DownloadError, HashMismatchError, InvalidInputError, OutputExistsError
 from geo.maps import make_map, save_map
 from geo.maps import assets
-from geo.maps.coca import NO_FIGURE_COLOR
+from geo.maps.coca import COCA_LAYER_NAME, NO_FIGURE_COLOR
+from geo.maps.features import APPROXIMATE_NOTE
+from geo.maps.regions import decree_year, nested_regions
 from geo.maps.eventdata import encode_events
-from geo.maps.style import BASE_ICONS, EVENT_TYPE_COLORS, html_text
+from geo.maps.style import APPROXIMATE_DASH, BASE_ICONS, EVENT_TYPE_COLORS, html_text
 
 RAW_PAYLOADS = ("<img src=x", "</script><script>", "<script>window.__xss")
 
@@ -52,10 +56,22 @@ def page() -> str:
 def test_every_layer_is_named_in_the_layer_control(page):
     names = set(overlays(page))
     assert {"Events: Battles", "Events: Violence against civilians", f"Events: {payload('type')}",
-            "Heat map of events", "Military bases", "Police bases", "VRAEM", payload("region"),
-            "Coca 2018 (hectares)", "Coca 2022 (hectares)", "District boundaries", "Province boundaries",
-            "Events per district"} <= names
-    assert "VRAEM coca" not in names  # coca zones are drawn by year, not as regions
+            "Heat map of events", "Military bases", "Police bases", "VRAEM (2018 decree)", payload("region"),
+            COCA_LAYER_NAME, "District boundaries", "Province boundaries", "Events per district"} <= names
+    assert "VRAEM coca" not in names  # coca zones are the coca layer, not regions
+    assert not any(n.startswith("Coca 20") for n in names)  # one coca layer, not one per year
+
+
+def test_layer_control_groups_events_then_context_then_boundaries(page):
+    groups = layer_groups(page)
+    assert list(groups) == ["Events", "Context", "Boundaries"]
+    assert list(groups["Events"])[:3] == ["Events: Battles", "Events: Violence against civilians",
+                                          f"Events: {payload('type')}"]
+    assert {"Heat map of events", "Events per district"} <= set(groups["Events"])
+    assert set(groups["Context"]) == {"Military bases", "Police bases", COCA_LAYER_NAME}
+    assert {"VRAEM (2018 decree)", "District boundaries", "Province boundaries"} <= set(groups["Boundaries"])
+    # the base maps are in the same control, as radio buttons
+    assert re.search(r'var grouped_layers_\w+_base = \{\s*"OpenStreetMap" : tile_layer_\w+,', page)
 
 
 def test_layer_names_reach_the_layer_control_as_escaped_html(page):
@@ -65,23 +81,25 @@ def test_layer_names_reach_the_layer_control_as_escaped_html(page):
     assert not any("<img" in name or "<script" in name for name in raw)
 
 
-def test_only_the_latest_coca_year_is_shown_first(page):
-    names = overlays(page)
-    assert is_shown(page, names["Coca 2022 (hectares)"])
-    assert not is_shown(page, names["Coca 2018 (hectares)"])
+def test_the_coca_layer_offers_every_year_and_opens_on_the_latest(page):
+    assert coca_years(page) == [2022, 2018]
+    assert is_shown(page, overlays(page)[COCA_LAYER_NAME])
+    assert "window.geoCoca.yearControl(" in page
 
 
 def test_coca_zones_are_written_once_with_every_years_figures(page):
-    assert page.count("var zone_data_") == 1
+    assert page.count("window.geoCoca.layer(") == 1
     zones = zone_data(page)["features"]
     assert len(zones) == 2  # two zones, two years each
-    vraem = next(f["properties"] for f in zones if ">VRAEM<" in f["properties"]["popup"])
-    assert "14,111 ha" in vraem["popup"] and "32,000 ha" in vraem["popup"]
-    assert vraem["years"]["2022"]["fill"] != vraem["years"]["2018"]["fill"]
+    vraem = next(f["properties"] for f in zones if f["properties"]["name"] == "VRAEM")
+    assert '<tr data-year="2018"><th>2018</th><td>14,111 ha</td></tr>' in vraem["popup"]
+    assert '<tr data-year="2022"><th>2022</th><td>32,000 ha</td></tr>' in vraem["popup"]
+    assert vraem["years"]["2022"] != vraem["years"]["2018"]
+    assert vraem["years"]["2022"]["ha"] == "32,000 ha"
     other = next(f["properties"] for f in zones if f["properties"] is not vraem)
+    assert other["name"] == payload("zone")  # raw here: the browser sets it as text
     assert html_text(payload("zone")) in other["popup"] and html_text(payload("coca source")) in other["popup"]
-    assert other["years"]["2022"]["fill"] == NO_FIGURE_COLOR  # listed without a figure: grey, not dropped
-    assert "no figure" in other["years"]["2022"]["tooltip"]
+    assert other["years"]["2022"] == {"fill": NO_FIGURE_COLOR, "ha": "no figure"}  # grey, not dropped
 
 
 def test_events_are_embedded_once_with_the_mapped_rows_only(page):
@@ -154,7 +172,7 @@ def test_choropleth_without_that_level_warns_and_is_left_out():
 
 def test_map_without_events_still_draws_the_context_layers():
     page = make_map(bases=bases_frame(), regions=regions_frame(), coca=coca_frame()).get_root().render()
-    assert {"Military bases", "VRAEM", "Coca 2022 (hectares)"} <= set(overlays(page))
+    assert {"Military bases", "VRAEM (2018 decree)", COCA_LAYER_NAME} <= set(overlays(page))
     assert "var event_data_" not in page
 
 
@@ -216,7 +234,10 @@ def test_with_the_data_pack_the_map_has_boundaries_and_counts_per_district(gaz_p
     page = make_map(events, **layers).get_root().render()
     names = overlays(page)
     assert {"Department boundaries", "Province boundaries", "District boundaries", "Events per district",
-            "VRAEM", "Military bases"} <= set(names)
+            "VRAEM (2018 decree)", "Military bases"} <= set(names)
+    # district polygons are loaded: the outlines are exact, drawn solid, with no approximation note
+    vraem = geojson_of(page, names["VRAEM (2018 decree)"])["features"][0]["properties"]
+    assert vraem["style"]["dashArray"] is None and "Approximate" not in vraem["popup"]
     counted = sum(int(n.replace(",", "")) for n in re.findall(r"<th>Events</th><td>([\d,]+)</td>",
                                              json.dumps(geojson_of(page, names["Events per district"]))))
     outside = re.search(r"([\d,]+) events outside every district", legend_html(page))
@@ -364,5 +385,68 @@ def test_seed_map_draws_events_bases_coca_and_vraem(gaz):
         warnings.simplefilter("ignore")
         page = seed_map(gaz).get_root().render()
     names = set(overlays(page))
-    assert "VRAEM" in names and "Military bases" in names and any(n.startswith("Coca ") for n in names)
+    assert {"VRAEM (2018 decree)", "Military bases", COCA_LAYER_NAME} <= names
     assert any(n.startswith("Events: ") for n in names)
+    assert coca_years(page)[0] == 2024 and 2004 in coca_years(page)
+
+
+# --- regions: what starts switched on, how approximate outlines look ------------
+
+@pytest.fixture(scope="module")
+def region_page(gaz) -> str:
+    """The gazetteer's regions on the embedded default (approximate outlines)."""
+    return make_map(regions=gaz.regions()).get_root().render()
+
+
+def test_only_the_current_vraem_and_the_upper_huallaga_start_switched_on(region_page):
+    names = overlays(region_page)
+    shown = {name for name, var in names.items() if is_shown(region_page, var)}
+    assert shown == {"VRAEM (2018 decree)", "Alto Huallaga"}
+    # the earlier decrees stay in the control, named with their year, switched off
+    assert {"VRAE (2008 decree)", "VRAEM (2012 decree)", "Valle del Monzón"} <= set(names) - shown
+    assert list(layer_groups(region_page)["Boundaries"])[:2] == ["VRAEM (2018 decree)", "Alto Huallaga"]
+
+
+def test_regions_shown_overrides_the_default(gaz):
+    page = make_map(regions=gaz.regions(), regions_shown={"region:vrae-2008"}).get_root().render()
+    names = overlays(page)
+    assert [n for n, var in names.items() if is_shown(page, var)] == ["VRAE (2008 decree)"]
+
+
+def test_approximate_outlines_are_dashed_and_say_so(region_page):
+    names = overlays(region_page)
+    vraem = geojson_of(region_page, names["VRAEM (2018 decree)"])["features"][0]["properties"]
+    assert vraem["style"]["dashArray"] == APPROXIMATE_DASH
+    assert html_text(APPROXIMATE_NOTE) in vraem["popup"] and "approximate outline" in vraem["tooltip"]
+    assert "<th>Decree</th><td>2018</td>" in vraem["popup"] and "<th>Districts</th><td>60</td>" in vraem["popup"]
+    legend = legend_html(region_page)
+    assert "VRAEM (2018 decree), approximate outline" in legend and "VRAE (2008 decree), approximate outline (off)" in legend
+
+
+def test_approximate_coca_zones_are_dashed_and_say_so(gaz):
+    from geo.maps.seed import SEEDS_DIR
+    from geo.maps import coca_zones
+
+    page = make_map(coca=coca_zones(SEEDS_DIR / "coca_zones.csv", gaz.regions())).get_root().render()
+    zones = zone_data(page)["features"]
+    assert zones and all(f["properties"]["approx"] for f in zones)
+    assert all(html_text(APPROXIMATE_NOTE) in f["properties"]["popup"] for f in zones)
+    assert "approximate zone outline" in legend_html(page)
+
+
+@pytest.mark.parametrize(("source", "year"), [
+    ("Decreto Supremo 102-2018-PCM (ámbito de intervención directa del VRAEM)", 2018),
+    ("Plan VRAE scope under Decreto Supremo 021-2008-DE-SG (decree number as cited)", 2008),
+    ("D.S. N° 074-2012-PCM", 2012),
+    ("CVR Informe Final (2003, 'La región nororiental')", None),
+    (None, None),
+])
+def test_decree_year_is_read_from_the_source(source, year):
+    assert decree_year(source) == year
+
+
+def test_a_region_inside_a_larger_one_is_nested():
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(0, 0, 3, 3), shapely.box(2.5, 2.5, 5, 5),
+                                       shapely.box(10, 10, 11, 11)], crs="EPSG:4326")
+    # inside; the largest; a quarter of it inside the largest (overlap, not nesting); apart
+    assert nested_regions(frame) == [True, False, False, False]

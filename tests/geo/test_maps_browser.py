@@ -19,7 +19,8 @@ import pytest
 from conftest_maps import XSS, XSS_URL, full_map, payload, synthetic_events
 from geo.maps import make_map, save_map
 from geo.maps import assets
-from geo.maps.style import EVENT_TYPE_COLORS
+from geo.maps.coca import COCA_LAYER_NAME, NO_FIGURE_COLOR
+from geo.maps.style import COCA_COLORS, EVENT_TYPE_COLORS
 
 pytestmark = pytest.mark.browser
 
@@ -114,15 +115,19 @@ def test_every_layer_is_named_in_the_layer_control(opened):
                        ".map(l => l.textContent.trim())")
     expected = {"OpenStreetMap", "Terrain (OpenTopoMap)", "Satellite (Esri World Imagery)", "Events: Battles",
                 "Events: Violence against civilians", f"Events: {payload('type')}", "Heat map of events",
-                "Military bases", "Police bases", "VRAEM", payload("region"), "Coca 2022 (hectares)",
-                "Coca 2018 (hectares)", "Province boundaries", "District boundaries", "Events per district"}
+                "Military bases", "Police bases", "VRAEM (2018 decree)", payload("region"), COCA_LAYER_NAME,
+                "Province boundaries", "District boundaries", "Events per district"}
     assert expected <= set(labels)
+    headers = opened.js("Array.from(document.querySelectorAll('.leaflet-control-layers-group-name'))"
+                        ".map(h => h.textContent.trim())")
+    assert headers == ["Events", "Context", "Boundaries"]
 
 
 @pytest.mark.parametrize(("layer", "selector", "count"), [
     ("Events: Battles", f"path.geo-event[fill='{EVENT_TYPE_COLORS['Battles']}']", 3),
     ("Military bases", ".leaflet-marker-pane .awesome-marker-icon-darkred", 2),
-    ("VRAEM", "path[stroke='#111111']", 1),
+    ("VRAEM (2018 decree)", "path[stroke='#111111']", 1),
+    (COCA_LAYER_NAME, "path.geo-coca-zone", 2),
 ])
 def test_unticking_a_layer_removes_it_and_ticking_restores_it(opened, layer, selector, count):
     assert opened.count(selector) == count
@@ -133,12 +138,55 @@ def test_unticking_a_layer_removes_it_and_ticking_restores_it(opened, layer, sel
     assert opened.count(selector) == count
 
 
-def test_coca_year_layers_switch(opened):
-    fills = "Array.from(document.querySelectorAll('path')).map(p => p.getAttribute('fill'))"
-    assert "#cccccc" in opened.js(fills)  # 2022: the zone without a figure
-    opened.layer_checkbox("Coca 2022 (hectares)").uncheck()
-    opened.layer_checkbox("Coca 2018 (hectares)").check()
-    assert "#cccccc" not in opened.js(fills)
+COCA_FILLS = "Array.from(document.querySelectorAll('path.geo-coca-zone')).map(p => p.getAttribute('fill')).sort()"
+# Run in the page: the VRAEM coca zone.
+VRAEM_ZONE = """(() => {
+    const coca = window[Object.keys(window).find(k => k.startsWith('coca_layer_'))];
+    let zone = null;
+    coca.eachLayer(l => { if (l.feature.properties.name === 'VRAEM') zone = l; });
+    return zone;
+})()"""
+# Hover it and return its tooltip's text.
+VRAEM_TOOLTIP = f"""() => {{
+    const zone = {VRAEM_ZONE};
+    zone.openTooltip(zone.getBounds().getCenter());
+    return zone.getTooltip().getElement().textContent;
+}}"""
+
+
+def test_coca_year_selector_restyles_the_zones_and_their_tooltips(opened):
+    select = opened.page.locator(".geo-coca-year select")
+    assert select.is_visible()
+    assert select.input_value() == "2022"  # the latest year first
+    assert opened.js("Array.from(document.querySelectorAll('.geo-coca-year option')).map(o => o.value)") == [
+        "2022", "2018"]
+    # 2022: VRAEM 32,000 ha (darkest class), the other zone listed without a figure (grey)
+    assert opened.js(COCA_FILLS) == sorted([COCA_COLORS[-1], NO_FIGURE_COLOR])
+    assert opened.js(VRAEM_TOOLTIP) == "VRAEM: 32,000 ha (2022)"
+    select.select_option("2018")
+    # 2018: VRAEM 14,111 ha, the other zone 900 ha; no grey left
+    assert opened.js(COCA_FILLS) == sorted([COCA_COLORS[3], COCA_COLORS[0]])
+    assert opened.js(VRAEM_TOOLTIP) == "VRAEM: 14,111 ha (2018)"
+
+
+def test_coca_popup_lists_every_year_and_marks_the_selected_one(opened):
+    opened.page.locator(".geo-coca-year select").select_option("2018")
+    text = opened.js(f"""() => {{
+        const zone = {VRAEM_ZONE};
+        zone.openPopup(zone.getBounds().getCenter());
+        return zone.getPopup().getElement().innerText;
+    }}""")
+    assert "2018: 14,111 ha" in text and "2022" in text and "32,000 ha" in text
+    assert opened.page.locator(".leaflet-popup tr.geo-selected-year").inner_text().split() == ["2018", "14,111", "ha"]
+
+
+def test_coca_year_box_follows_the_coca_layer(opened):
+    box = opened.page.locator(".geo-coca-year")
+    opened.layer_checkbox(COCA_LAYER_NAME).uncheck()
+    assert box.count() == 0
+    opened.layer_checkbox(COCA_LAYER_NAME).check()
+    box.wait_for(state="visible")
+    assert box.locator("select").input_value() == "2022"
 
 
 def test_legend_is_visible_and_lists_the_layers(opened):
@@ -188,6 +236,32 @@ def test_time_slider_shows_events_up_to_the_chosen_day(opened):
     opened.page.wait_for_timeout(200)
     assert opened.count(markers) == 1  # only e1, 2014-02-17
     assert "2014-02-17" in opened.page.locator(".geo-time-label").inner_text()
+
+
+@pytest.fixture(scope="module")
+def region_map(tmp_path_factory, gaz) -> Path:
+    """The gazetteer's regions on the embedded default (approximate outlines)."""
+    path = tmp_path_factory.mktemp("maps") / "regions.html"
+    return save_map(make_map(regions=gaz.regions()), path, self_contained=True)
+
+
+def test_only_the_current_vraem_and_the_upper_huallaga_are_drawn_at_first(browser, region_map):
+    page = Page(browser, region_map)
+    try:
+        boxes = page.js("""Array.from(document.querySelectorAll(
+                           '.leaflet-control-layers-overlays label:not(.leaflet-control-layers-group-label)'))
+                           .map(l => [l.textContent.trim(), l.querySelector('input').checked])""")
+        assert {name for name, on in boxes if on} == {"VRAEM (2018 decree)", "Alto Huallaga"}
+        assert {"VRAE (2008 decree)", "VRAEM (2012 decree)", "Valle del Monzón"} <= {n for n, on in boxes if not on}
+        outlines = "path.leaflet-interactive[stroke-dasharray='8 4']"
+        assert page.count(outlines) == 2  # both approximate: dashed
+        page.page.locator(outlines).first.click()
+        assert "Approximate outline" in page.page.locator(".leaflet-popup-content").inner_text()
+        page.layer_checkbox("VRAE (2008 decree)").check()
+        assert page.count(outlines) == 3
+        assert page.errors == [] and page.foreign == []
+    finally:
+        page.page.close()
 
 
 @pytest.mark.slow

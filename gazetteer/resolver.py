@@ -20,17 +20,18 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from .context import Context, cues_around, text_evidence
+from .distance import haversine_km, haversine_np
 from .errors import InvalidInputError
 from .index import PlaceIndex
 from .names import MAX_NAME_LENGTH, clean_name, fold, phonetic, split_key
 from .place import Kind, Place
+from .results import Candidate, Resolution
 
 __all__ = ["Context", "Candidate", "Resolution", "Resolver", "MARGIN", "FUZZY_CUTOFF"]
 
@@ -64,110 +65,6 @@ _CUE_KINDS = {
 _SETTLEMENT = {Kind.POPULATED_PLACE, Kind.CAPITAL, Kind.DISTRICT}
 _ADMIN = {"department", "province", "district"}
 _WORLD_KINDS = {Kind.COUNTRY, Kind.CAPITAL}  # never penalised for lying outside the focus
-
-
-@dataclass(frozen=True)
-class Context:
-    """What is known around a mention.
-
-    Parameters
-    ----------
-    admin : tuple of str
-        Admin unit names or UBIGEO codes given with the mention
-        (``("Ayna", "La Mar")``, ``("05",)``).
-    near : tuple of str
-        Ids of places mentioned in the same document or row.
-    points : tuple of (lon, lat)
-        Coordinates known to be near the mention.
-    kind : str, Kind or iterable, optional
-        A soft preference for kinds (``"populated_place"``); weaker than a cue
-        written in the mention itself.
-    focus : str or None
-        ISO country code preferred when nothing else decides (default Peru).
-    text : str, optional
-        Free text (a sentence or a whole document); admin names and places in
-        it are used as context.
-    """
-
-    admin: tuple[str, ...] = ()
-    near: tuple[str, ...] = ()
-    points: tuple[tuple[float, float], ...] = ()
-    kind: Any = None
-    focus: str | None = "PE"
-    text: str | None = None
-
-    @classmethod
-    def coerce(cls, value: Any, *, focus: str | None = "PE") -> "Context":
-        """Build a Context from a string, a mapping, an iterable of names or None."""
-        if value is None:
-            return cls(focus=focus)
-        if isinstance(value, Context):
-            return value
-        if isinstance(value, str):
-            return cls(text=value, focus=focus)
-        if isinstance(value, Mapping):
-            admin = tuple(str(value[k]) for k in ("admin3", "admin2", "admin1", "admin3_code",
-                                                   "admin2_code", "admin1_code", "district",
-                                                   "province", "department")
-                          if value.get(k) not in (None, "") and value.get(k) == value.get(k))
-            kind = value.get("kind")
-            kind = tuple(kind) if isinstance(kind, (list, set, frozenset)) else kind
-            return cls(admin=admin, near=tuple(value.get("near", ())), kind=kind,
-                       focus=value.get("focus", focus), text=value.get("text"))
-        if isinstance(value, Iterable):
-            return cls(admin=tuple(str(v) for v in value if v), focus=focus)
-        raise TypeError(f"context must be a str, Mapping, Context or iterable of names, not {type(value).__name__}")
-
-    def kinds(self) -> frozenset[Kind]:
-        if self.kind is None:
-            return frozenset()
-        values = [self.kind] if isinstance(self.kind, (str, Kind)) else list(self.kind)
-        return frozenset(Kind(v) for v in values)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A place that may be meant, with its score in 0..1."""
-
-    place: Place
-    score: float
-    match: str
-    also: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.place.to_dict()
-        out["score"] = round(self.score, 3)
-        out["match"] = self.match
-        if self.also:
-            out["same_as"] = list(self.also)
-        return out
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The outcome of resolving one mention."""
-
-    query: str
-    status: str
-    candidates: list[Candidate] = field(default_factory=list)
-    reason: str = ""
-    #: How many distinct places are within the ambiguity margin of the best (1 when ok).
-    close: int = 0
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates and self.status in ("ok", "ambiguous") else None
-
-    @property
-    def confidence(self) -> float:
-        """Score of the best candidate, halved when the result is ambiguous."""
-        if self.best is None:
-            return 0.0
-        return self.best.score * (0.5 if self.status == "ambiguous" else 1.0)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "status": self.status, "reason": self.reason, "close": self.close,
-                "candidates": [c.to_dict() for c in self.candidates]}
 
 
 class Resolver:
@@ -236,7 +133,7 @@ class Resolver:
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
         _, cues = split_key(query)
         if ctx.text:
-            cues = cues | _cues_around(ctx.text, fold(query))
+            cues = cues | cues_around(ctx.text, fold(query))
         scored = self._score(rows, match, cues, ctx, fold(query))
         candidates = self._merge(scored)
         return self._verdict(query, candidates, limit)
@@ -332,7 +229,7 @@ class Resolver:
         return min(bonus, 0.5)
 
     def _near_bonus(self, row: int, points) -> float:
-        d = min(_haversine_km(self._lon[row], self._lat[row], lon, lat) for lon, lat in points)
+        d = min(haversine_km(self._lon[row], self._lat[row], lon, lat) for lon, lat in points)
         if d < 25:
             return 0.2
         if d < 75:
@@ -359,7 +256,7 @@ class Resolver:
                 points.append((self._lon[row], self._lat[row]))
         countries: set[str] = set()
         if ctx.text:
-            text_codes, text_points, countries = _text_evidence(self, ctx.text, query_fold)
+            text_codes, text_points, countries = text_evidence(self, ctx.text, query_fold)
             codes |= text_codes
             points.extend(text_points)
         return codes, points, countries
@@ -405,7 +302,7 @@ class Resolver:
         kinds = self._kind[rows]
         settlement = np.array([k in _SETTLEMENT for k in kinds])
         family = (kinds[:, None] == kinds[None, :]) | (settlement[:, None] & settlement[None, :])
-        same = family & (_haversine_np(lon[:, None], lat[:, None], lon[None, :], lat[None, :]) < MERGE_KM)
+        same = family & (haversine_np(lon[:, None], lat[:, None], lon[None, :], lat[None, :]) < MERGE_KM)
         is_leader = np.zeros(n, dtype=bool)
         group_of = np.full(n, -1)
         kept: list[tuple[float, int, str, list[str]]] = []
@@ -467,20 +364,6 @@ def _describe(place: Place) -> str:
     return f"{place.name} [{place.kind.value}]{where}"
 
 
-def _haversine_km(lon1, lat1, lon2, lat2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _haversine_np(lon1, lat1, lon2, lat2):
-    """Great-circle distances in km; arguments in radians."""
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
 def _lookup(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
     f = fold(query)
     k, _ = split_key(query)
@@ -499,66 +382,3 @@ def _lookup(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
     return list(best), list(best.values())
 
 
-def _cues_around(text: str, query_fold: str) -> frozenset[str]:
-    """Kind cues written next to the mention in the context ("the province of Huanta").
-
-    A short context made only of generic words ("river", "the department")
-    is a cue by itself.
-    """
-    words = fold(text[:20_000]).split()
-    if len(words) <= 3:
-        rest, own = split_key(" ".join(words) + " x")
-        if rest == "x":
-            return own
-    q = query_fold.split()
-    cues: set[str] = set()
-    for i in range(len(words) - len(q) + 1):
-        if words[i:i + len(q)] == q:
-            before = " ".join(words[max(0, i - 3):i])
-            after = " ".join(words[i + len(q):i + len(q) + 1])
-            for side in (before, after):
-                if side:
-                    cues |= split_key(f"{side} x")[1]
-    return frozenset(cues)
-
-
-@lru_cache(maxsize=4096)
-def _ngrams(text_fold: str, max_n: int = 5) -> tuple[str, ...]:
-    words = text_fold.split()
-    out = []
-    for n in range(1, max_n + 1):
-        for i in range(len(words) - n + 1):
-            out.append(" ".join(words[i:i + n]))
-    return tuple(out)
-
-
-def _text_evidence(resolver: Resolver, text: str, query_fold: str):
-    """Admin codes, nearby points and countries named in free text.
-
-    Admin names count wherever they appear; other places only when every
-    entry of that name lies within 50 km of the others (one place, not many).
-    """
-    idx = resolver.index
-    text_fold = fold(text[:20_000])
-    query_words = set(query_fold.split())
-    codes: set[str] = set()
-    countries: set[str] = set()
-    points: list[tuple[float, float]] = []
-    for gram in _ngrams(text_fold):
-        if len(gram) < 4 or gram == query_fold or set(gram.split()) <= query_words:
-            continue
-        rows = idx.by_fold.get(gram)
-        if not rows:
-            continue
-        countries.update(idx.columns["country"][r] for r in rows if resolver._kind[r] is Kind.COUNTRY)
-        admin = [r for r in rows if resolver._admin_rows[r]]
-        if admin:
-            codes |= resolver._admin_codes(gram, query_fold)
-        others = [r for r in rows if not resolver._admin_rows[r]
-                  and resolver._kind[r] not in (Kind.COUNTRY, Kind.RIVER, Kind.REGION, Kind.VALLEY, Kind.COCA_ZONE)]
-        if others and len(others) <= 6:
-            lons, lats = resolver._lon[others], resolver._lat[others]
-            spread = max(_haversine_km(lons[0], lats[0], lo, la) for lo, la in zip(lons, lats))
-            if spread < 50:
-                points.append((float(lons.mean()), float(lats.mean())))
-    return codes, points, countries

@@ -289,7 +289,7 @@ def _integers(raw, column, report, name, low: int = 0, high: int | None = None) 
         try:
             number = _number(value)
         except ValueError:
-            values.append(f"not a number")
+            values.append("not a number")
             continue
         if number is None:
             values.append(None)

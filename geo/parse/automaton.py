@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
 
 import ahocorasick
 
@@ -43,14 +42,31 @@ _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[weakref.ref, "Scanner"]] = {}
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    """A run of words that matches a name: clean offsets, folded key, flags."""
+    """A run of words that matches a name: clean offsets, folded key, flags.
 
-    start: int
-    end: int
-    key: str
-    flags: int
+    A plain slotted class: a document has tens of thousands of hits, and a
+    frozen dataclass costs three times as much to build.
+    """
+
+    __slots__ = ("start", "end", "key", "flags")
+
+    def __init__(self, start: int, end: int, key: str, flags: int) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.flags = flags
+
+    def __repr__(self) -> str:
+        return f"Hit({self.start}, {self.end}, {self.key!r}, {self.flags})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.start, self.end, self.key, self.flags) == (other.start, other.end, other.key, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.key, self.flags))
 
     @property
     def is_place(self) -> bool:
@@ -106,14 +122,16 @@ class Scanner:
 
     def scan(self, doc: Document) -> list[Hit]:
         """Every hit in ``doc``, ordered by start, longest first."""
-        hits = []
-        clean_span = doc.clean_span
-        for end, (key, value) in self.automaton.iter(doc.folded):
-            fstart = end - len(key)   # first character of the name in the folded text
-            start, stop = clean_span(fstart, end)
-            hits.append(Hit(start, stop, key, value))
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+        found = self.automaton.iter(doc.folded)
+        fmap = doc.fold_map
+        if fmap is None:
+            # One folded character per clean one, shifted by the leading space;
+            # ``end`` is the index of the space after the name.
+            spans = [(end - len(key) - 1, 1 - end, key, value) for end, (key, value) in found]
+        else:
+            spans = [(fmap[end - len(key)], -(fmap[end - 1] + 1), key, value) for end, (key, value) in found]
+        spans.sort()  # by start, longest first (one key per span, so ties never reach the key)
+        return [Hit(start, -neg_end, key, value) for start, neg_end, key, value in spans]
 
 
 def scanner_for(gazetteer: Gazetteer) -> Scanner:

@@ -21,9 +21,8 @@ import weakref
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from gazetteer import Gazetteer
+from gazetteer import Candidate, Context, Gazetteer, Resolution
 from gazetteer.place import Kind
-from gazetteer.resolver import Candidate, Context, Resolution
 
 from .mentions import Mention
 
@@ -100,7 +99,7 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
         own = first[i].best.place.id if first[i].best else None
         admin = tuple(c for c, j in admin_by_sentence.get(m.sentence, ()) if j != i)
         # Admin units named with the mention decide; other places in the story only cluster.
-        near = () if admin else tuple(a for a in anchors if a != own)[:MAX_ANCHORS]
+        near = () if admin else tuple(a for a in anchors[:MAX_ANCHORS + 1] if a != own)[:MAX_ANCHORS]
         ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=gaz.focus)
                if admin or near or kinds[i] else None)
         res = resolve(queries[i], ctx)

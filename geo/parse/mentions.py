@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 
 from gazetteer.names import fold
 
@@ -29,8 +31,9 @@ from .text import Document
 __all__ = ["Mention", "find_mentions"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.I)
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.I)
 _APPOSITIVE = re.compile(r"^\s*[,(]\s*(?:in|en|of|de|del|near|cerca de|capital of|capital de)\b", re.I)
+_NON_SPACE = re.compile(r"\S")
 _QUOTES = "\"'“”‘’«»"
 _CONTEXT_CHARS = 80
 
@@ -92,13 +95,15 @@ class _Finder:
         self.words = words
         self._caps: dict[int, bool] = {}
         self.surnames: set[str] = set()
+        self._suffixes = _word_pattern(words.roles.get("org_suffix", frozenset()))
+        self._common = words.roles.get("common", frozenset())
 
     # -- selection -----------------------------------------------------------
 
     def run(self, hits: list[Hit]) -> list[Mention]:
         """Accept hits longest first ("Alto Huallaga" over "El Alto"), then return them in text order."""
         words = self.words
-        taken = _Intervals()
+        taken = _Mask(len(self.doc.clean))
         orgs = _Intervals()
         org_names: dict[int, str] = {}
         nested: list[Hit] = []
@@ -122,20 +127,21 @@ class _Finder:
                 kept.append(self._mention(hit, role="demonym", place_id=words.demonyms[hit.key]))
                 taken.add(hit.start, hit.end)
                 continue
-            verdict = self._judge(hit)
+            sent = self.doc.sentence_of(hit.start)
+            verdict = self._judge(hit, sent)
             if verdict == "place":
-                kept.append(self._mention(hit))
+                kept.append(self._mention(hit, sentence=sent))
                 taken.add(hit.start, hit.end)
             elif isinstance(verdict, tuple):  # inside an organisation's name
                 start, end, name = verdict[1]
                 orgs.add(start, end)
                 org_names[start] = name
                 taken.add(start, end)
-                kept.append(self._mention(hit, role="organisation", in_name=name))
+                kept.append(self._mention(hit, sentence=sent, role="organisation", in_name=name))
             elif verdict is not None:  # a person's name: none of its words is a place
                 taken.add(verdict[0], verdict[1])
         # Places inside an organisation's name are reported, marked as such.
-        inner = _Intervals()
+        inner = _Mask(len(self.doc.clean))
         for m in kept:
             inner.add(m.start, m.end)
         for hit in sorted(nested, key=lambda h: (h.start - h.end, h.start)):
@@ -146,9 +152,11 @@ class _Finder:
         kept.sort(key=lambda m: m.start)
         return kept
 
-    def _mention(self, hit: Hit, **extra) -> Mention:
+    def _mention(self, hit: Hit, *, sentence: int | None = None, **extra) -> Mention:
+        if sentence is None:
+            sentence = self.doc.sentence_of(hit.start)
         return Mention(start=hit.start, end=hit.end, text=self.doc.clean[hit.start:hit.end], key=hit.key,
-                       strong=hit.strong, sentence=self.doc.sentence_of(hit.start), **extra)
+                       strong=hit.strong, sentence=sentence, **extra)
 
     # -- tests on one hit ----------------------------------------------------
 
@@ -157,6 +165,8 @@ class _Finder:
         clean = self.doc.clean
         if not clean[hit.start].isupper():
             return False
+        if " " not in hit.key:
+            return True  # one word, and it is capitalised
         connectors = self.words.roles["connector"]
         for m in _WORD.finditer(clean, hit.start, hit.end):
             w = m.group(0)
@@ -164,34 +174,36 @@ class _Finder:
                 return False
         return True
 
-    def _judge(self, hit: Hit):
+    def _judge(self, hit: Hit, sent: int):
         """``"place"``, None (drop), a (start, end) span to skip (a person), or ("organisation", span)."""
         doc, words = self.doc, self.words
-        sent = doc.sentence_of(hit.start)
+        sent_start, sent_end = doc.sentences[sent]
         caps = self._caps.get(sent)
         if caps is None:
-            s0, s1 = doc.sentences[sent]
-            caps = self._caps[sent] = _is_caps(doc.clean[s0:s1])
-        sent_start = doc.sentences[sent][0]
-        before = doc.words(max(sent_start, hit.start - _CONTEXT_CHARS), hit.start)
-        after = doc.words(hit.end, min(doc.sentences[sent][1], hit.end + _CONTEXT_CHARS))
-        prev = fold(before[-1][0]) if before else ""
+            caps = self._caps[sent] = _is_caps(doc.clean[sent_start:sent_end])
+        # Words of the sentence around the hit, nearest first, read only as far as needed.
+        before = doc.iter_before(max(sent_start, hit.start - _CONTEXT_CHARS), hit.start)
+        after = doc.iter_after(hit.end, min(sent_end, hit.end + _CONTEXT_CHARS))
+        first_before = next(before, None)
+        first_after = next(after, None)
+        prev = fold(first_before[0]) if first_before else ""
         if not caps:
-            chunk = self._chunk(hit, sent)
-            person_end = self._person(hit, chunk, prev)
+            inner = self._inner(hit)
+            chunk = self._chunk(hit, first_before, before, inner, first_after, after)
+            person_end = self._person(hit, chunk, prev, len(inner))
             if person_end is not None:
                 return (chunk[0], person_end)
-            org = self._organisation(hit, chunk)
+            org = self._organisation(hit, chunk, inner)
             if org is not None:
                 return ("organisation", org)
-        if hit.key in words.roles.get("common", ()) and (caps or _sentence_initial(doc, hit.start, sent_start)):
+        if hit.key in self._common and (caps or _sentence_initial(doc, hit.start, sent_start)):
             return None  # "Una patrulla…", "COCA ERADICATION": a word, not the town abroad
         if hit.strong:
             return "place"
         # A hamlet's name: only with a cue, never a known surname or someone speaking.
         if hit.key in self.surnames:
             return None
-        if after and fold(after[0][0]) in words.roles.get("speech", ()):
+        if first_after and fold(first_after[0]) in words.roles.get("speech", ()):
             return None
         if _quoted(doc.clean, hit.start, hit.end):
             return None
@@ -201,19 +213,32 @@ class _Finder:
             return "place"
         return None
 
-    def _chunk(self, hit: Hit, sent: int) -> tuple[int, int, list[tuple[str, int, int]]]:
-        """The run of capitalised words around a hit (connectors allowed inside)."""
+    def _inner(self, hit: Hit) -> list[tuple[str, int, int]]:
+        """The words of the hit, as :meth:`Document.words` gives them."""
         doc = self.doc
-        s0, s1 = doc.sentences[sent]
+        if " " not in hit.key and doc.fold_map is None:
+            starts = doc.tokens.starts
+            i = bisect_left(starts, hit.start)
+            if i < len(starts) and starts[i] == hit.start:
+                return [(doc.clean[hit.start:hit.end], hit.start, hit.end)]  # one word, read whole
+        return doc.words(hit.start, hit.end)
+
+    def _chunk(self, hit: Hit, first_before, before, inner, first_after, after
+               ) -> tuple[int, int, list[tuple[str, int, int]]]:
+        """The run of capitalised words around a hit (connectors allowed inside).
+
+        ``before`` and ``after`` iterate over the words of the sentence on
+        each side of the hit, nearest first, after ``first_before`` and
+        ``first_after`` (None when there is none).
+        """
+        clean = self.doc.clean
         connectors = self.words.roles["connector"]
-        left = doc.words(max(s0, hit.start - _CONTEXT_CHARS), hit.start)
-        right = doc.words(hit.end, min(s1, hit.end + _CONTEXT_CHARS))
         start, end = hit.start, hit.end
         toks: list[tuple[str, int, int]] = []
         pending: list[tuple[str, int, int]] = []
-        for w, a, b in reversed(left):
+        for w, a, b in (chain((first_before,), before) if first_before else ()):
             boundary = pending[-1][1] if pending else start
-            if not _gap_ok(doc.clean[b:boundary]):
+            if not _gap_ok(clean[b:boundary]):
                 break
             if w[0].isupper():
                 toks = [(w, a, b), *reversed(pending), *toks]
@@ -223,12 +248,11 @@ class _Finder:
                 pending.append((w, a, b))
             else:
                 break
-        inner = [(w, a, b) for w, a, b in doc.words(hit.start, hit.end)]
         toks = [*toks, *inner]
         pending = []
         last = hit.end
-        for w, a, b in right:
-            if not _gap_ok(doc.clean[last:a]):
+        for w, a, b in (chain((first_after,), after) if first_after else ()):
+            if not _gap_ok(clean[last:a]):
                 break
             if w[0].isupper():
                 toks.extend([*pending, (w, a, b)])
@@ -241,8 +265,8 @@ class _Finder:
             last = b
         return start, end, toks
 
-    def _person(self, hit: Hit, chunk, prev: str) -> int | None:
-        """End of the person's name the hit belongs to, or None."""
+    def _person(self, hit: Hit, chunk, prev: str, n_inner: int) -> int | None:
+        """End of the person's name the hit belongs to, or None (``n_inner``: words in the hit)."""
         words = self.words
         start, end, toks = chunk
         folded = [fold(w) for w, _, _ in toks]
@@ -260,31 +284,35 @@ class _Finder:
         if hit.strong:
             return None
         if start == hit.start and end > hit.end:
-            rest = [f for f in folded[len(self.doc.words(hit.start, hit.end)):] if f]
+            rest = [f for f in folded[n_inner:] if f]
             if rest and rest[0] in words.roles.get("person_follower", ()):
                 return end
-        nxt = self.doc.clean[end:end + 40]
-        follower = _words(nxt, 0, len(nxt))
-        if follower and fold(follower[0][0]) in words.roles.get("person_follower", ()):
+        follower = _WORD.search(self.doc.clean, end, end + 40)
+        if follower and fold(follower.group(0)) in words.roles.get("person_follower", ()):
             return end
         # Two surnames in a row ("Quispe Palomino"): a person, not two hamlets.
         if len(toks) >= 2 and not any(f in words.roles["connector"] for f in folded):
             return end
         return None
 
-    def _organisation(self, hit: Hit, chunk) -> tuple[int, int, str] | None:
+    def _organisation(self, hit: Hit, chunk, inner) -> tuple[int, int, str] | None:
         start, end, toks = chunk
-        heads = self.words.roles["org_head"]
-        tail = self.doc.words(end, min(len(self.doc.clean), end + 40))[:3]
+        if self.doc.fold_map is None and not self._suffixes.search(self.doc.folded, end + 1, end + 41):
+            tail = ()  # no "consortium", "company"… within reach
+        else:
+            tail = self.doc.words(end, min(len(self.doc.clean), end + 40), 3)
         for i, (w, _, b) in enumerate(tail):
             if not _gap_ok(self.doc.clean[(tail[i - 1][2] if i else end):tail[i][1]]):
                 break
             if fold(w) in self.words.roles.get("org_suffix", ()):
                 return (start, b, self.doc.clean[start:b])  # "the Camisea gas consortium"
 
-        inner = {(a, b) for _, a, b in self.doc.words(hit.start, hit.end)}
+        if len(toks) == len(inner):
+            return None  # no capitalised word around the name
+        heads = self.words.roles["org_head"]
+        spans = {(a, b) for _, a, b in inner}
         for w, a, b in toks:
-            if (a, b) not in inner and w[0].isupper() and fold(w) in heads:
+            if (a, b) not in spans and w[0].isupper() and fold(w) in heads:
                 return (start, end, self.doc.clean[start:end])
         return None
 
@@ -302,14 +330,27 @@ def _add_cues(doc: Document, mentions: list[Mention], words: Lexicon) -> None:
     places = [m for m in mentions if m.role == "place"]
     groups: list[list[Mention]] = []
     for m in places:
-        if groups and groups[-1][-1].sentence == m.sentence and _LIST_GAP.match(doc.clean[groups[-1][-1].end:m.start]):
+        if groups and groups[-1][-1].sentence == m.sentence and _LIST_GAP.match(doc.clean, groups[-1][-1].end, m.start):
             groups[-1].append(m)
         else:
             groups.append([m])
+    # Whole-word searches of the folded text rule out most mentions at once.
+    plain = doc.fold_map is None
+    left_pattern = _word_pattern(frozenset(words.cues))
+    right_pattern = _right_cue_pattern(frozenset(words.cues))
+    folded = doc.folded
+    river_articles = words.roles["river_article"]
     for group in groups:
         for i, m in enumerate(group):
-            left, left_plural = _left_cues(doc, m, words)
-            right, right_plural = _right_cues(doc, m, words)
+            if plain and not left_pattern.search(folded, max(doc.sentences[m.sentence][0], m.start - 60) + 1,
+                                                 m.start + 1):
+                left, left_plural = set(), False
+            else:
+                left, left_plural = _left_cues(doc, m, words)
+            if plain and not right_pattern.match(folded, m.end + 1):
+                right, right_plural = set(), False
+            else:
+                right, right_plural = _right_cues(doc, m, words)
             m.cues |= left | right
             if left_plural:
                 for other in group[i + 1:]:
@@ -318,9 +359,9 @@ def _add_cues(doc: Document, mentions: list[Mention], words: Lexicon) -> None:
                 for other in group[:i]:
                     other.cues |= right
         for m in group:
-            before = doc.clean[max(0, m.start - 5):m.start]
-            m.article = bool(before[-1:].isspace()) and fold(before.split()[-1] if before.split() else "") in \
-                words.roles["river_article"]
+            if m.start and doc.clean[m.start - 1].isspace():
+                before = doc.clean[max(0, m.start - 5):m.start].split()
+                m.article = bool(before) and fold(before[-1]) in river_articles
             if _is_dateline(doc, m):
                 m.dateline = True
                 if not m.cues:
@@ -334,7 +375,7 @@ def _left_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], boo
     ("31 districts of Ayacucho"), not what it is.
     """
     s0 = doc.sentences[m.sentence][0]
-    raw = doc.words(max(s0, m.start - 60), m.start)[-6:]
+    raw = doc.words_before(max(s0, m.start - 60), m.start, 6)
     toks = [fold(w) for w, _, _ in raw]
     link = None
     if toks and toks[-1] in words.roles["article"]:
@@ -357,11 +398,11 @@ def _left_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], boo
 
 def _right_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], bool]:
     s1 = doc.sentences[m.sentence][1]
-    toks = doc.words(m.end, min(s1, m.end + 40))
+    toks = doc.words_after(m.end, min(s1, m.end + 40), 3)
     cues: set[str] = set()
     plural = False
     last = m.end
-    for w, a, b in toks[:3]:
+    for w, a, b in toks:
         if not _gap_ok(doc.clean[last:a]):
             break
         f = fold(w)
@@ -370,17 +411,21 @@ def _right_cues(doc: Document, m: Mention, words: Lexicon) -> tuple[set[str], bo
             plural = plural or f in words.plural_cues
             last = b
             continue  # "river valley", "military base"
-        if f in ("military", "militar", "army", "police", "policial", "counterinsurgency") and not cues:
+        if f in _RIGHT_FILLERS and not cues:
             last = b
             continue
         break
     return cues, plural
 
 
+#: Words between a name and its cue: "the Kepashiato military base".
+_RIGHT_FILLERS = frozenset({"military", "militar", "army", "police", "policial", "counterinsurgency"})
+
+
 def _is_dateline(doc: Document, m: Mention) -> bool:
     """``LIMA, Feb 20 -`` or ``AYACUCHO, Peru (Reuters) -`` at the start of a paragraph."""
     line_start = doc.clean.rfind("\n", 0, m.start) + 1
-    if doc.clean[line_start:m.start].strip() or line_start == 0:
+    if line_start == 0 or _NON_SPACE.search(doc.clean, line_start, m.start):
         return False
     from .dates import dateline_end
 
@@ -395,22 +440,43 @@ def _is_dateline(doc: Document, m: Mention) -> bool:
 
 # -- helpers ------------------------------------------------------------------
 
+@lru_cache(maxsize=8)
+def _word_pattern(folded_words: frozenset[str]) -> re.Pattern:
+    """A pattern finding any of ``folded_words`` as whole words of a folded text."""
+    if not folded_words:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![^ ])(?:" + "|".join(map(re.escape, sorted(folded_words))) + r")(?![^ ])")
+
+
+@lru_cache(maxsize=8)
+def _right_cue_pattern(cues: frozenset[str]) -> re.Pattern:
+    """What must follow a name in the folded text for :func:`_right_cues` to find a cue."""
+    options = sorted(cues | _RIGHT_FILLERS)
+    return re.compile(r" {1,3}(?:" + "|".join(map(re.escape, options)) + r")(?![^ ])")
+
+
 def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
 def _gap_ok(gap: str) -> bool:
     """Words of one name are separated by spaces or a hyphen only."""
-    return len(gap) <= 3 and all(c in " -‐–'’" for c in gap)
+    return len(gap) <= 3 and not gap.strip(_NAME_GAP)
 
 
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+_NAME_GAP = " -‐–'’"
+
+
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]+")
+_LOWER = re.compile(r"[a-zß-öø-ÿ]+")
 
 
 def _is_caps(sentence: str) -> bool:
-    upper = len(_UPPER.findall(sentence))
-    lower = len(_LOWER.findall(sentence))
+    """Whether a sentence is written in capitals (at least four capitals to one small letter)."""
+    lower = sum(map(len, _LOWER.findall(sentence)))
+    if 5 * lower > len(sentence):
+        return False  # too many small letters for the capitals to outnumber them four to one
+    upper = sum(map(len, _UPPER.findall(sentence)))
     return upper + lower >= 4 and upper >= 4 * lower
 
 
@@ -420,6 +486,21 @@ def _sentence_initial(doc: Document, start: int, sent_start: int) -> bool:
 
 def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+class _Mask:
+    """Characters of a text taken by a span already accepted."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self, size: int) -> None:
+        self.bits = bytearray(size)
+
+    def add(self, start: int, end: int) -> None:
+        self.bits[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.bits.find(1, start, end) != -1
 
 
 class _Intervals:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gazetteer import Gazetteer
+from gazetteer import Gazetteer, Resolution
 from gazetteer.errors import InvalidInputError
-from gazetteer.resolver import Resolution
 
 from .automaton import scanner_for
 from .context import resolve_mentions

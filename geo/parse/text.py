@@ -19,7 +19,9 @@ import html
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from bisect import bisect_left, bisect_right
+from itertools import islice
 from dataclasses import dataclass, field
 
 __all__ = ["Document", "prepare", "looks_like_html"]
@@ -68,6 +70,66 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+class Tokens:
+    """The words of a document, found once: parallel lists of text, start and end.
+
+    A word is a run of letters and digits, with one inner apostrophe
+    ("Peru's", "d'Ayacucho"); offsets are in :attr:`Document.clean`.
+    """
+
+    __slots__ = ("clean", "starts", "ends")
+
+    def __init__(self, clean: str) -> None:
+        self.clean = clean
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        add_start, add_end = self.starts.append, self.ends.append
+        for m in _TOKEN.finditer(clean):
+            a, b = m.span()
+            add_start(a)
+            add_end(b)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def span(self, lo: int, hi: int) -> list[tuple[str, int, int]]:
+        """Words ``lo`` to ``hi`` (indices), as (word, start, end)."""
+        clean = self.clean
+        return [(clean[a:b], a, b) for a, b in zip(self.starts[lo:hi], self.ends[lo:hi])]
+
+
+class _OffsetMap:
+    """Clean offsets to raw offsets, piece by piece (one piece per run of text or per tag).
+
+    A run of text copied verbatim maps linearly; the characters a tag or a
+    character reference turned into all map to the whole tag or reference.
+    """
+
+    __slots__ = ("clean", "raw", "raw_end", "linear")
+
+    def __init__(self) -> None:
+        self.clean: list[int] = []     # clean offset where each piece starts
+        self.raw: list[int] = []       # raw offset where it starts
+        self.raw_end: list[int] = []   # raw offset where a replaced piece ends
+        self.linear: list[bool] = []   # copied verbatim (True) or replaced (False)
+
+    def add(self, clean: int, raw: int, raw_end: int, linear: bool) -> None:
+        self.clean.append(clean)
+        self.raw.append(raw)
+        self.raw_end.append(raw_end)
+        self.linear.append(linear)
+
+    def start(self, i: int) -> int:
+        """Raw offset where clean character ``i`` starts (``len(clean)`` gives ``len(raw)``)."""
+        k = bisect_right(self.clean, i) - 1
+        return self.raw[k] + (i - self.clean[k]) if self.linear[k] else self.raw[k]
+
+    def end(self, i: int) -> int:
+        """Raw offset where clean character ``i`` ends."""
+        k = bisect_right(self.clean, i) - 1
+        return self.raw[k] + (i - self.clean[k]) + 1 if self.linear[k] else self.raw_end[k]
+
+
 @dataclass
 class Document:
     """A text ready for scanning.
@@ -88,40 +150,89 @@ class Document:
     raw: str
     clean: str
     folded: str
-    clean_map: array | None = None   # clean index -> raw offset where that character starts
-    clean_ends: array | None = None  # clean index -> raw offset where that character ends
-    fold_map: array | None = None    # folded index -> clean index
+    offsets: _OffsetMap | None = None  # clean -> raw, when HTML was stripped
+    fold_map: array | None = None      # folded index -> clean index
     sentences: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
-    _tokens: dict[int, tuple] = field(default_factory=dict, repr=False)
+    _tokens: Tokens | None = field(default=None, repr=False)
 
-    def words(self, start: int, end: int) -> list[tuple[str, int, int]]:
-        """Words of :attr:`clean` lying in ``[start, end)``, as (word, start, end).
+    @property
+    def tokens(self) -> Tokens:
+        """The document's words, tokenised on first use."""
+        if self._tokens is None:
+            self._tokens = Tokens(self.clean)
+        return self._tokens
 
-        Tokenised once per sentence, on demand: a document is only split into
-        words around the names found in it. A word cut by ``end`` is cut too
-        ("Peru" of "Peru's").
+    def words(self, start: int, end: int, n: int | None = None) -> list[tuple[str, int, int]]:
+        """Words of :attr:`clean` lying in ``[start, end)``, as (word, start, end); the first ``n`` if given.
+
+        Within a sentence, words come from :attr:`tokens` (found once per
+        document) and a word cut by ``end`` is cut too ("Peru" of "Peru's");
+        a span running past its sentence is tokenised on its own.
         """
         i = self.sentence_of(start)
         if end > self.sentences[i][1]:
-            return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(self.clean, start, end)]
-        starts, ends, toks = self._sentence_tokens(i)
+            found = _TOKEN.finditer(self.clean, start, end)
+            return [(m.group(0), m.start(), m.end()) for m in (islice(found, n) if n is not None else found)]
+        return self.words_after(start, end, n)
+
+    def words_after(self, start: int, end: int, n: int | None = None) -> list[tuple[str, int, int]]:
+        """``words(start, end)[:n]`` for a span inside one sentence, without building the rest."""
+        toks = self.tokens
+        starts = toks.starts
         lo = bisect_left(starts, start)
-        hi = bisect_right(ends, end)
-        out = toks[lo:hi]
-        if hi < len(toks) and hi >= lo and toks[hi][1] < end:
-            cut = _WORD.match(self.clean, toks[hi][1], end)
+        hi = bisect_right(toks.ends, end, lo)
+        if n is not None and hi - lo >= n:
+            return toks.span(lo, lo + n)
+        out = toks.span(lo, hi)
+        if hi < len(starts) and starts[hi] < end:
+            cut = _WORD.match(self.clean, starts[hi], end)
             if cut:
-                out.append((cut.group(0), toks[hi][1], cut.end()))
+                out.append((cut.group(0), starts[hi], cut.end()))
         return out
 
-    def _sentence_tokens(self, i: int) -> tuple[list[int], list[int], list[tuple[str, int, int]]]:
-        cached = self._tokens.get(i)
-        if cached is None:
-            s0, s1 = self.sentences[i]
-            toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(self.clean, s0, s1)]
-            cached = self._tokens[i] = ([t[1] for t in toks], [t[2] for t in toks], toks)
-        return cached
+    def iter_after(self, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+        """``words(start, end)`` one at a time, for a span inside one sentence."""
+        toks = self.tokens
+        starts, ends, clean = toks.starts, toks.ends, self.clean
+        j = bisect_left(starts, start)
+        n = len(starts)
+        while j < n and ends[j] <= end:
+            yield clean[starts[j]:ends[j]], starts[j], ends[j]
+            j += 1
+        if j < n and starts[j] < end:
+            cut = _WORD.match(clean, starts[j], end)
+            if cut:
+                yield cut.group(0), starts[j], cut.end()
+
+    def iter_before(self, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+        """``reversed(words(start, end))`` one at a time, for a span inside one sentence."""
+        toks = self.tokens
+        starts, ends, clean = toks.starts, toks.ends, self.clean
+        hi = bisect_right(ends, end)
+        if hi < len(starts) and starts[hi] < end and starts[hi] >= start:
+            cut = _WORD.match(clean, starts[hi], end)
+            if cut:
+                yield cut.group(0), starts[hi], cut.end()
+        j = hi - 1
+        while j >= 0 and starts[j] >= start:
+            yield clean[starts[j]:ends[j]], starts[j], ends[j]
+            j -= 1
+
+    def words_before(self, start: int, end: int, n: int) -> list[tuple[str, int, int]]:
+        """``words(start, end)[-n:]`` for a span inside one sentence, without building the rest."""
+        toks = self.tokens
+        starts = toks.starts
+        lo = bisect_left(starts, start)
+        hi = bisect_right(toks.ends, end)
+        if hi < lo:
+            return []  # one word runs across the whole span
+        cut = None
+        if hi < len(starts) and starts[hi] < end:
+            cut = _WORD.match(self.clean, starts[hi], end)
+        if cut:
+            return [*toks.span(max(lo, hi - n + 1), hi), (cut.group(0), starts[hi], cut.end())]
+        return toks.span(max(lo, hi - n), hi)
 
     def clean_span(self, fstart: int, fend: int) -> tuple[int, int]:
         """Clean offsets of a span of :attr:`folded` (``fend`` exclusive)."""
@@ -131,11 +242,11 @@ class Document:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in :attr:`raw` of a span of :attr:`clean`."""
-        if self.clean_map is None:
+        if self.offsets is None:
             return start, end
         if end <= start:
-            return self.clean_map[start], self.clean_map[start]
-        return self.clean_map[start], self.clean_ends[end - 1]
+            return self.offsets.start(start), self.offsets.start(start)
+        return self.offsets.start(start), self.offsets.end(end - 1)
 
     def sentence_of(self, pos: int) -> int:
         """Index of the sentence holding clean offset ``pos``."""
@@ -166,23 +277,24 @@ def prepare(raw: str, *, strip_html: bool | None = None) -> Document:
         raise TypeError(f"text must be a str, not {type(raw).__name__}")
     if strip_html is None:
         strip_html = looks_like_html(raw)
-    clean, starts, ends = _strip_html(raw) if strip_html else (raw, None, None)
+    clean, offsets = _strip_html(raw) if strip_html else (raw, None)
     folded, fold_map = _fold(clean)
-    doc = Document(raw=raw, clean=clean, folded=folded, clean_map=starts, clean_ends=ends, fold_map=fold_map)
+    doc = Document(raw=raw, clean=clean, folded=folded, offsets=offsets, fold_map=fold_map)
     doc.sentences = _sentences(clean)
     doc._starts = [s for s, _ in doc.sentences]
     return doc
 
 
-def _strip_html(raw: str) -> tuple[str, array, array]:
+def _strip_html(raw: str) -> tuple[str, _OffsetMap]:
     parts: list[str] = []
-    starts, ends = array("q"), array("q")
+    offsets = _OffsetMap()
     pos = 0
+    size = 0  # length of the clean text so far
     for m in _TAG.finditer(raw):
         if m.start() > pos:
             parts.append(raw[pos:m.start()])
-            starts.extend(range(pos, m.start()))
-            ends.extend(range(pos + 1, m.start() + 1))
+            offsets.add(size, pos, m.start(), True)
+            size += m.start() - pos
         token = m.group(0)
         if token.startswith("&"):
             text = html.unescape(token)
@@ -190,14 +302,12 @@ def _strip_html(raw: str) -> tuple[str, array, array]:
             # A block tag ends a line; any other tag still separates words.
             text = "\n" if (m.group(2) or "").lower() in _BLOCK else " "
         parts.append(text)
-        starts.extend([m.start()] * len(text))
-        ends.extend([m.end()] * len(text))
+        offsets.add(size, m.start(), m.end(), False)
+        size += len(text)
         pos = m.end()
     parts.append(raw[pos:])
-    starts.extend(range(pos, len(raw)))
-    ends.extend(range(pos + 1, len(raw) + 1))
-    starts.append(len(raw))
-    return "".join(parts), starts, ends
+    offsets.add(size, pos, len(raw), True)  # also maps len(clean) to len(raw)
+    return "".join(parts), offsets
 
 
 def _fold(clean: str) -> tuple[str, array | None]:

@@ -248,17 +248,27 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False,
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
-    page = map_html(m, self_contained=self_contained)
+    write_atomic(path, map_html(m, self_contained=self_contained).encode("utf-8"))
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it (missing folders are made).
+
+    The file gets the mode of the one it replaces, else 0644 (``mkstemp`` makes
+    0600, which a web server or a colleague's account could not read).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 class _Parts:

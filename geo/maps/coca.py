@@ -30,6 +30,7 @@ from geo.maps.features import (
     is_blank,
     prepare_frame,
     simplified,
+    without_slivers,
 )
 from geo.maps.legend import LegendEntry, line, square
 from geo.maps.style import APPROXIMATE_DASH, COCA_BREAKS, COCA_COLORS, COCA_OUTLINE, color_for, html_text
@@ -233,7 +234,7 @@ def coca_layers(coca: gpd.GeoDataFrame) -> Layers:
     coca = coca.dropna(subset=["year"]).sort_values(["zone_id", "year"])
     if coca.empty:
         return [], []
-    zones = simplified(coca.drop_duplicates("zone_id"), _TOLERANCE)
+    zones = simplified(without_slivers(coca.drop_duplicates("zone_id")), _TOLERANCE)
     props = [_zone_properties(coca[coca["zone_id"] == zone_id]) for zone_id in zones["zone_id"]]
     years = sorted((int(y) for y in coca["year"].unique()), reverse=True)
     layer = CocaLayer(feature_collection(zones, props), years)

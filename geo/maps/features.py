@@ -20,7 +20,8 @@ from geo.maps.legend import LegendEntry
 from geo.maps.style import html_text
 
 __all__ = ["Layers", "BIND_POPUPS", "COORD_DECIMALS", "APPROXIMATE_NOTE", "prepare_frame", "simplified",
-           "feature_collection", "popup_html", "is_blank", "is_approximate", "add_page_assets"]
+           "feature_collection", "popup_html", "is_blank", "is_approximate", "add_page_assets", "without_slivers",
+           "SLIVER_AREA"]
 
 #: What a layer builder returns: the folium elements to add, in order, and the legend rows.
 Layers = tuple[list[folium.map.Layer], list[LegendEntry]]
@@ -32,6 +33,10 @@ COORD_DECIMALS = 4
 #: (the gazetteer's ``exact`` is false: no district polygons to build it from).
 APPROXIMATE_NOTE = ("Approximate outline: drawn around the member districts because district polygons are "
                     "not loaded; with the data pack the map draws the exact one.")
+
+#: Holes smaller than this (square degrees, about 6 km² in Peru) are slivers between
+#: district polygons that do not quite meet, not districts left out of a region.
+SLIVER_AREA = 5e-4
 
 #: ``onEachFeature`` binding the escaped HTML each feature carries.
 BIND_POPUPS = JsCode(
@@ -95,6 +100,25 @@ def simplified(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
     """``frame`` with its geometries simplified (tolerance in degrees)."""
     geoms = shapely.simplify(frame.geometry.values, tolerance, preserve_topology=True)
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+
+
+def without_slivers(frame: gpd.GeoDataFrame, max_area: float = SLIVER_AREA) -> gpd.GeoDataFrame:
+    """``frame`` with the holes smaller than ``max_area`` (square degrees) filled.
+
+    A region built as the union of its districts keeps hundreds of hairline
+    gaps where neighbouring polygons do not quite meet; drawn, each is an
+    outline across the region. Real holes (a district left out) are far larger.
+    """
+    def fill(geom):
+        if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            return geom
+        parts = [shapely.Polygon(part.exterior, [ring for ring in part.interiors
+                                                 if shapely.Polygon(ring).area >= max_area])
+                 for part in shapely.get_parts(geom)]
+        return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+    return frame.set_geometry(gpd.GeoSeries([fill(g) for g in frame.geometry.values], index=frame.index,
+                                            crs=frame.crs))
 
 
 def feature_collection(rows: gpd.GeoDataFrame, props: pd.DataFrame | list[dict]) -> dict:

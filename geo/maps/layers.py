@@ -148,7 +148,7 @@ def choropleth_layer(points: gpd.GeoSeries, units: gpd.GeoDataFrame, *, level: s
     ]
     outside = len(points) - int(counts.sum())
     if outside:
-        entries.append(LegendEntry("", f"{outside:,} events outside every {level}"))
+        entries.append(LegendEntry("", f"{outside:,} event{'s' if outside != 1 else ''} outside every {level}"))
     return [layer], entries
 
 

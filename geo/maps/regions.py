@@ -28,6 +28,7 @@ from geo.maps.features import (
     popup_html,
     prepare_frame,
     simplified,
+    without_slivers,
 )
 from geo.maps.legend import LegendEntry, line
 from geo.maps.style import APPROXIMATE_DASH, REGION_COLORS, html_text
@@ -117,7 +118,7 @@ def region_layers(regions: gpd.GeoDataFrame, *, shown: Collection[str] | None = 
         wanted = set(shown)
         on = [str(r.get("id")) in wanted or str(r["name"]) in wanted for _, r in regions.iterrows()]
     regions = regions.assign(_on=on).sort_values("_on", ascending=False, kind="stable")
-    regions = simplified(regions, 0.002)
+    regions = simplified(without_slivers(regions), 0.002)
     layers, entries = [], []
     for i, (_, r) in enumerate(regions.iterrows()):
         color = REGION_COLORS[i % len(REGION_COLORS)]
@@ -135,12 +136,12 @@ def region_layers(regions: gpd.GeoDataFrame, *, shown: Collection[str] | None = 
         props = pd.DataFrame({
             "popup": [popup],
             "tooltip": [html_text(label + (" (approximate outline)" if approximate else ""))],
-            "style": [{"color": color, "weight": 2.5, "fill": True, "fillColor": color, "fillOpacity": 0.03,
+            "style": [{"color": color, "weight": 3, "fill": True, "fillColor": color, "fillOpacity": 0.03,
                        "dashArray": APPROXIMATE_DASH if approximate else None}],
         }, index=[r.name])
         layers.append(folium.GeoJson(feature_collection(regions.loc[[r.name]], props), name=label,
                                      show=bool(r["_on"]), on_each_feature=BIND_POPUPS))
-        entries.append(LegendEntry(line(color, weight=2.5, dashed=approximate),
+        entries.append(LegendEntry(line(color, weight=3, dashed=approximate),
                                    label + (", approximate outline" if approximate else "")
                                    + ("" if r["_on"] else " (off)")))
     return layers, entries

@@ -87,7 +87,7 @@ APPROXIMATE_DASH = "8 4"
 COUNT_COLORS: tuple[str, ...] = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 
 #: Outline colours of regions (VRAEM, valleys), in order of appearance.
-REGION_COLORS: tuple[str, ...] = ("#111111", "#6a3d9a", "#b15928", "#1f78b4", "#33a02c")
+REGION_COLORS: tuple[str, ...] = ("#7b1fa2", "#c2185b", "#b15928", "#1f78b4", "#111111")
 
 #: Line style of each administrative level.
 BOUNDARY_STYLES: dict[str, dict[str, object]] = {

@@ -240,7 +240,7 @@ def test_with_the_data_pack_the_map_has_boundaries_and_counts_per_district(gaz_p
     assert vraem["style"]["dashArray"] is None and "Approximate" not in vraem["popup"]
     counted = sum(int(n.replace(",", "")) for n in re.findall(r"<th>Events</th><td>([\d,]+)</td>",
                                              json.dumps(geojson_of(page, names["Events per district"]))))
-    outside = re.search(r"([\d,]+) events outside every district", legend_html(page))
+    outside = re.search(r"([\d,]+) events? outside every district", legend_html(page))
     mapped = event_data(page)["n"]
     assert counted + (int(outside.group(1).replace(",", "")) if outside else 0) == mapped
     assert counted > 0.9 * mapped  # the VRAEM box lies inside Peru
@@ -257,6 +257,7 @@ def test_save_map_refuses_to_overwrite(tmp_path):
     save_map(make_map(), target, overwrite=True)
     assert "var event_data_" not in target.read_text(encoding="utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["m.html"]  # no temporary file left behind
+    assert target.stat().st_mode & 0o777 == 0o644  # readable by others, like any file a tool writes
 
 
 def test_every_url_our_maps_load_has_a_local_copy():
@@ -450,3 +451,15 @@ def test_a_region_inside_a_larger_one_is_nested():
                                        shapely.box(10, 10, 11, 11)], crs="EPSG:4326")
     # inside; the largest; a quarter of it inside the largest (overlap, not nesting); apart
     assert nested_regions(frame) == [True, False, False, False]
+
+
+def test_hairline_gaps_between_districts_are_filled_but_left_out_districts_stay_holes():
+    from geo.maps.features import without_slivers
+
+    outer = shapely.box(-75, -13, -73, -11)
+    sliver = shapely.box(-74.5, -12.5, -74.49, -12.4995)  # 10 m wide: polygons that do not quite meet
+    district = shapely.box(-73.8, -12.2, -73.6, -12.0)  # a district left out of the region
+    region = shapely.Polygon(outer.exterior, [sliver.exterior, district.exterior])
+    frame = gpd.GeoDataFrame(geometry=[region], crs="EPSG:4326")
+    cleaned = without_slivers(frame).geometry.iloc[0]
+    assert len(cleaned.interiors) == 1 and shapely.Polygon(cleaned.interiors[0]).equals(district)

@@ -20,7 +20,7 @@ from conftest_maps import XSS, XSS_URL, full_map, payload, synthetic_events
 from geo.maps import make_map, save_map
 from geo.maps import assets
 from geo.maps.coca import COCA_LAYER_NAME, NO_FIGURE_COLOR
-from geo.maps.style import COCA_COLORS, EVENT_TYPE_COLORS
+from geo.maps.style import COCA_COLORS, EVENT_TYPE_COLORS, REGION_COLORS
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +126,7 @@ def test_every_layer_is_named_in_the_layer_control(opened):
 @pytest.mark.parametrize(("layer", "selector", "count"), [
     ("Events: Battles", f"path.geo-event[fill='{EVENT_TYPE_COLORS['Battles']}']", 3),
     ("Military bases", ".leaflet-marker-pane .awesome-marker-icon-darkred", 2),
-    ("VRAEM (2018 decree)", "path[stroke='#111111']", 1),
+    ("VRAEM (2018 decree)", f"path[stroke='{REGION_COLORS[0]}']", 1),
     (COCA_LAYER_NAME, "path.geo-coca-zone", 2),
 ])
 def test_unticking_a_layer_removes_it_and_ticking_restores_it(opened, layer, selector, count):
@@ -283,3 +283,16 @@ def test_100k_event_map_loads(browser, tmp_path):
         assert page.count(".geo-cluster") > 20
     finally:
         page.page.close()
+
+
+def test_screenshot_writes_a_png_of_the_window_and_refuses_to_overwrite(browser, small_map, tmp_path):
+    import struct
+
+    from gazetteer.errors import OutputExistsError
+    from geo.maps.screenshot import screenshot
+
+    png = screenshot(small_map, tmp_path / "map.png", size=(800, 600), tiles=False, browser=browser)
+    header = png.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (800, 600)
+    with pytest.raises(OutputExistsError):
+        screenshot(small_map, png, browser=browser)

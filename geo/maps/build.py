@@ -49,7 +49,7 @@ _DEFAULT_CENTER = (-12.6, -73.9)
 _UNUSED_CSS = {"glyphicons_css", "awesome_rotate_css"}
 
 _REGIONS_NOTE = ("Earlier decrees and areas inside a larger region start switched off: tick them in the "
-                 "layer control. Dashed: approximate outline.")
+                 "layer control.")
 
 #: Base maps: xyzservices name -> name in the layer control (attribution comes with each).
 BASE_MAPS = {

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Context", "cues_around", "text_evidence"]
 
+# Mapping keys accepted as admin context, with the generic word that names their level.
+_LEVEL_OF_FIELD = {
+    "admin3": "district of", "district": "district of",
+    "admin2": "province of", "province": "province of",
+    "admin1": "department of", "department": "department of",
+    "admin3_code": "", "admin2_code": "", "admin1_code": "",
+}
+
 
 @dataclass(frozen=True)
 class Context:
@@ -61,9 +69,9 @@ class Context:
         if isinstance(value, str):
             return cls(text=value, focus=focus)
         if isinstance(value, Mapping):
-            admin = tuple(str(value[k]) for k in ("admin3", "admin2", "admin1", "admin3_code",
-                                                   "admin2_code", "admin1_code", "district",
-                                                   "province", "department")
+            # The field says the level: "San Martín" as admin1 is the department,
+            # not the province or the district of that name.
+            admin = tuple(f"{_LEVEL_OF_FIELD[k]} {value[k]}".strip() for k in _LEVEL_OF_FIELD
                           if value.get(k) not in (None, "") and value.get(k) == value.get(k))
             kind = value.get("kind")
             kind = tuple(kind) if isinstance(kind, (list, set, frozenset)) else kind

@@ -185,7 +185,12 @@ class Gazetteer:
                                 geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
 
     def regions(self, kinds: Iterable[Kind | str] = _REGION_KINDS):
-        """Regions, valleys and coca zones with their polygons (EPSG:4326)."""
+        """Regions, valleys and coca zones with their polygons (EPSG:4326).
+
+        Columns: id, name, kind, source (the decree or report), exact,
+        lat/lon (a point inside), members (number of districts), version,
+        valid_from and notes.
+        """
         import geopandas as gpd
         import shapely
 
@@ -195,6 +200,8 @@ class Gazetteer:
         geoms = [shapely.from_wkb(self._index.region_wkb[i]) for i in rows["id"]]
         frame = rows[["id", "name", "kind", "source", "exact", "lat", "lon"]].reset_index(drop=True)
         frame["members"] = [len(self._index.members.get(i, ())) for i in frame["id"]]
+        for key in ("version", "valid_from", "notes"):
+            frame[key] = [self._index.region_meta.get(i, {}).get(key) for i in frame["id"]]
         return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
 
     def members(self, region_id: str) -> tuple[str, ...]:

@@ -27,12 +27,15 @@ from .sources import COLUMNS, curated, datapack, geonames
 __all__ = ["PlaceIndex", "build", "load_or_build", "default_cache_dir", "CACHE_ENV_VAR"]
 
 #: Bump when the layout of the pickled index changes.
-INDEX_VERSION = 5
+INDEX_VERSION = 7
 CACHE_ENV_VAR = "GEO_CACHE_DIR"
 
 # Buffer around member-district capitals when regions are drawn without
 # district polygons (degrees; ~15 km in the VRAEM).
 APPROX_BUFFER_DEG = 0.15
+# Holes smaller than this (square degrees, ~6 km²) in a union of district
+# polygons are slivers between neighbours, not districts left out.
+SLIVER_AREA_DEG2 = 5e-4
 
 
 def default_cache_dir() -> Path:
@@ -57,6 +60,7 @@ class PlaceIndex:
     region_wkb: dict[str, bytes]
     datapack: Path | None
     sources: list[str]
+    region_meta: dict[str, dict] = field(default_factory=dict)
     id_to_row: dict[str, int] = field(default_factory=dict)
     columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -99,7 +103,7 @@ def build(*, files: curated.CuratedFiles | None = None, data_dir: Path | None = 
     """Read every source and build the index (slow: seconds)."""
     files = files or curated.default_files()
     places = curated.load_places(files)
-    regions, members = curated.load_regions(files)
+    regions, members, region_meta = curated.load_regions(files)
     frames = [places, geonames.load(countries)]
     sources = ["curated", "geonames"]
     if data_dir is not None:
@@ -111,7 +115,8 @@ def build(*, files: curated.CuratedFiles | None = None, data_dir: Path | None = 
     table = pd.concat([table, regions], ignore_index=True)
     by_fold, by_key, by_phon = _name_maps(table)
     return PlaceIndex(table=table, by_fold=by_fold, by_key=by_key, by_phonetic=by_phon,
-                      members=members, region_wkb=region_wkb, datapack=data_dir, sources=sources)
+                      members=members, region_wkb=region_wkb, datapack=data_dir, sources=sources,
+                      region_meta=region_meta)
 
 
 def _merge(table: pd.DataFrame, *, has_pack: bool) -> pd.DataFrame:
@@ -176,7 +181,7 @@ def _place_regions(regions: pd.DataFrame, members: dict[str, tuple[str, ...]],
         if districts is not None and codes:
             present = [c for c in codes if c in districts.index]
             if present:
-                geom = shapely.union_all(districts.loc[present].geometry.values)
+                geom = _fill_slivers(shapely.union_all(districts.loc[present].geometry.values))
                 exact = len(present) == len(codes)
         if geom is None:
             ids = [f"ubigeo:{c}" for c in codes if f"ubigeo:{c}" in rows.index]
@@ -196,6 +201,26 @@ def _place_regions(regions: pd.DataFrame, members: dict[str, tuple[str, ...]],
         region_wkb[rid] = shapely.to_wkb(geom)
     regions = regions[regions["lat"].notna()].reset_index(drop=True)
     return regions, region_wkb
+
+
+def _fill_slivers(geom, max_area: float = SLIVER_AREA_DEG2):
+    """Close the hairline holes left where neighbouring district polygons do not quite meet.
+
+    Holes larger than ``max_area`` (square degrees) are real and kept.
+    """
+    import shapely
+    from shapely.geometry import Polygon
+
+    def fill(poly: Polygon) -> Polygon:
+        keep = [ring for ring in poly.interiors if Polygon(ring).area > max_area]
+        return Polygon(poly.exterior, keep)
+
+    if geom.geom_type == "Polygon":
+        return fill(geom)
+    if geom.geom_type == "MultiPolygon":
+        # a filled hole may hold an island part: union, don't just collect
+        return shapely.union_all([fill(p) for p in geom.geoms])
+    return geom
 
 
 def _name_maps(table: pd.DataFrame):

@@ -90,7 +90,7 @@ def load_places(files: CuratedFiles) -> pd.DataFrame:
     return conform(table, priority=3)
 
 
-def load_regions(files: CuratedFiles) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
+def load_regions(files: CuratedFiles) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]], dict[str, dict]]:
     """Regions and their member districts.
 
     Returns
@@ -100,9 +100,12 @@ def load_regions(files: CuratedFiles) -> tuple[pd.DataFrame, dict[str, tuple[str
         (the index places them at their members).
     members : dict
         Region id → UBIGEO codes of its districts.
+    meta : dict
+        Region id → ``version``, ``valid_from`` and ``notes`` (the decree's
+        year, when the set applies, caveats).
     """
     if not files.regions:
-        return conform(pd.DataFrame(columns=["id"]), priority=3), {}
+        return conform(pd.DataFrame(columns=["id"]), priority=3), {}, {}
     regions = _read(files.regions, ["id", "name", "kind", "source"])
     members: dict[str, tuple[str, ...]] = {}
     if files.region_districts:
@@ -117,4 +120,6 @@ def load_regions(files: CuratedFiles) -> tuple[pd.DataFrame, dict[str, tuple[str
     regions["country"] = "PE"
     regions["exact"] = "false"
     regions["importance"] = IMPORTANCE["curated"]
-    return conform(regions, priority=3), members
+    meta = {row["id"]: {k: row.get(k) for k in ("version", "valid_from", "notes")}
+            for _, row in regions.iterrows()}
+    return conform(regions, priority=3), members, meta

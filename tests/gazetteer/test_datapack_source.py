@@ -87,3 +87,24 @@ def test_env_var_points_at_the_pack(shared_data, monkeypatch, tmp_path):
     monkeypatch.setenv("GEO_DATA_DIR", str(shared_data))
     gaz = Gazetteer.load(cache_dir=tmp_path)
     assert gaz.has_datapack
+
+
+def test_region_polygons_have_no_sliver_holes(gaz_pack):
+    geom = gaz_pack.geometry("region:vraem-2018")
+    parts = getattr(geom, "geoms", [geom])
+    holes = [ring for part in parts for ring in part.interiors]
+    # district polygons that do not quite meet leave hundreds of hairline holes; none survive
+    assert len(holes) < 10
+
+
+def test_regions_carry_their_version(gaz):
+    regions = gaz.regions().set_index("id")
+    assert {"version", "valid_from", "source", "members"} <= set(regions.columns)
+    assert "2018" in str(regions.loc["region:vraem-2018", "version"]) + str(regions.loc["region:vraem-2018", "source"])
+
+
+def test_structured_admin_fields_name_their_level(gaz_pack):
+    # "San Martín" as admin1 is the department, not San Martín province (where another Cachiyacu lies)
+    res = gaz_pack.resolve("Cachiyacu", context={"admin1": "San Martín", "admin2": "Tocache"})
+    close = res.candidates[:res.close]
+    assert close and all(c.place.admin2 == "Tocache" for c in close)

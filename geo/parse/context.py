@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from gazetteer import Candidate, Context, Gazetteer, Resolution
 from gazetteer.place import Kind
 
-from .mentions import Mention
+from .lexicon import Lexicon, lexicon
+from .mentions import Mention, sentence_hint
+from .text import Document
 
 __all__ = ["Resolved", "resolve_mentions"]
 
@@ -35,10 +37,6 @@ _VALLEY_KINDS = frozenset({Kind.VALLEY, Kind.REGION, Kind.COCA_ZONE})
 # "the Apurímac", "el Mantaro": a name with the article is a river or a valley.
 _WATER = (Kind.RIVER, Kind.VALLEY, Kind.REGION)
 _LEVEL = {Kind.DEPARTMENT: 0, Kind.PROVINCE: 1, Kind.DISTRICT: 2}
-#: Candidates whose score is at least this share of the best one's are the
-#: ones the resolver found too close to call (its scores are softmax shares
-#: of raw scores at temperature 0.05, and MARGIN is 0.1 raw: exp(-2)).
-CLOSE_SHARE = 0.13
 _CUE_ORDER = ("base", "river", "valley", "district", "province", "department", "town")
 #: Most anchor points passed to the resolver for one mention.
 MAX_ANCHORS = 12
@@ -66,8 +64,14 @@ class Resolved:
     resolution: Resolution
 
 
-def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5) -> list[Resolved]:
-    """Resolve the mentions of one document, in the order given."""
+def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5, doc: Document | None = None,
+                     words: Lexicon | None = None) -> list[Resolved]:
+    """Resolve the mentions of one document, in the order given.
+
+    With ``doc`` (and the parser's ``words``), a bare name that is both a
+    river and a valley ("the Huallaga") is read by what its sentence speaks
+    of (see :func:`~geo.parse.mentions.sentence_hint`).
+    """
     memo = _memo_for(gaz)
 
     def resolve(query: str, ctx: Context | None) -> Resolution:
@@ -84,7 +88,17 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
     kinds = [_WATER if m.article and not m.cues else None for m in mentions]
     first = [fixed.get(i) or resolve(q, Context(kind=kinds[i], focus=gaz.focus) if kinds[i] else None)
              for i, q in enumerate(queries)]
+    if doc is not None:
+        for i, m in enumerate(mentions):
+            if i in fixed or m.cues or m.role != "place" or not _river_or_valley(first[i]):
+                continue
+            hint = sentence_hint(doc, m, words or lexicon())
+            if hint is not None:
+                m.cues.add(hint)
+                queries[i] = _query(m)
+                first[i] = resolve(queries[i], None)
     admin_by_sentence = _admin_codes(mentions, first)
+    abroad_by_sentence = _units_abroad(mentions, first)
     anchors = _anchors(mentions, first)
     second: list[Resolution] = []
     for i, m in enumerate(mentions):
@@ -98,9 +112,14 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
             continue
         own = first[i].best.place.id if first[i].best else None
         admin = tuple(c for c, j in admin_by_sentence.get(m.sentence, ()) if j != i)
-        # Admin units named with the mention decide; other places in the story only cluster.
-        near = () if admin else tuple(a for a in anchors[:MAX_ANCHORS + 1] if a != own)[:MAX_ANCHORS]
-        ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=gaz.focus)
+        # Admin units named with the mention decide (a foreign one, which has no
+        # UBIGEO code, by its point); other places in the story only cluster.
+        abroad = [(u, country) for u, country, j in abroad_by_sentence.get(m.sentence, ()) if j != i]
+        near = tuple(u for u, _ in abroad)
+        if not near and not admin:
+            near = tuple(a for a in anchors[:MAX_ANCHORS + 1] if a != own)[:MAX_ANCHORS]
+        focus = abroad[0][1] if abroad else gaz.focus  # "near Santa Rosa, in Ecuador's Sucumbíos province"
+        ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=focus)
                if admin or near or kinds[i] else None)
         res = resolve(queries[i], ctx)
         if "valley" in m.cues and res.best is not None and res.best.place.kind not in _VALLEY_KINDS:
@@ -112,6 +131,12 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5)
     _inherit(mentions, second, admin_by_sentence)
     second = [_prefer(r) if r.status == "ambiguous" else r for r in second]
     return [Resolved(m, r) for m, r in zip(mentions, second)]
+
+
+def _river_or_valley(res: Resolution) -> bool:
+    """Whether the leading readings of a name include both a river and a valley or region."""
+    kinds = {c.place.kind for c in res.candidates[:3]}
+    return Kind.RIVER in kinds and not kinds.isdisjoint(_VALLEY_KINDS)
 
 
 def _query(m: Mention) -> str:
@@ -135,6 +160,18 @@ def _admin_codes(mentions: list[Mention], res: list[Resolution]) -> dict[int, li
         code = getattr(place, _ADMIN[place.kind]) if place.kind in _ADMIN else None
         if code:
             out.setdefault(m.sentence, []).append((code, i))
+    return out
+
+
+def _units_abroad(mentions: list[Mention], res: list[Resolution]) -> dict[int, list[tuple[str, str, int]]]:
+    """Foreign admin units ("Ecuador's Sucumbíos province") named in each sentence: id, country, mention index."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for i, (m, r) in enumerate(zip(mentions, res)):
+        if m.role != "place" or r.best is None or r.status != "ok":
+            continue
+        place = r.best.place
+        if place.kind in _ADMIN and not getattr(place, _ADMIN[place.kind]):
+            out.setdefault(m.sentence, []).append((place.id, place.country, i))
     return out
 
 
@@ -178,8 +215,7 @@ def _prefer(res: Resolution) -> Resolution:
     department, not its province, district or city), as analysts do when a
     report names only the region.
     """
-    best = res.candidates[0]
-    close = [c for c in res.candidates if c.score >= best.score * CLOSE_SHARE]
+    close = res.candidates[:max(res.close, 1)]  # the places the resolver found too close to call
     pick = next((c for c in close if c.place.kind is Kind.CAPITAL), None)
     why = "a national capital"
     if pick is None:

@@ -4,7 +4,8 @@
     ``word,role,value``: kind cues (``province`` → ``province``), locative
     prepositions, person titles, given names, heads of organisation names,
     speech verbs, weekday and month names, abbreviations that do not end a
-    sentence, and common words that are also names of hamlets.
+    sentence, common words that are also names of hamlets, and the words
+    that tell a valley from its river ("faction", "coca" / "banks", "boat").
 ``nonplaces.csv``
     ``phrase,type,note``: outlets, organisations, people and aliases that
     must not be reported as places ("El Comercio", "Shining Path", "Alipio").

@@ -28,7 +28,7 @@ from .automaton import DEMONYM, NONPLACE, PLACE, Hit, Scanner
 from .lexicon import Lexicon
 from .text import Document
 
-__all__ = ["Mention", "find_mentions"]
+__all__ = ["Mention", "find_mentions", "sentence_hint"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.I)
@@ -97,6 +97,7 @@ class _Finder:
         self.surnames: set[str] = set()
         self._suffixes = _word_pattern(words.roles.get("org_suffix", frozenset()))
         self._common = words.roles.get("common", frozenset())
+        self._small_words = words.roles["connector"] | words.roles.get("coordinator", frozenset())
 
     # -- selection -----------------------------------------------------------
 
@@ -161,16 +162,20 @@ class _Finder:
     # -- tests on one hit ----------------------------------------------------
 
     def _written_as_name(self, hit: Hit) -> bool:
-        """Capitalised like a proper name (every content word), or in an all-caps sentence."""
+        """Capitalised like a proper name (every content word), or in an all-caps sentence.
+
+        Small words inside a known name stay small: "Vizcatán del Ene",
+        "José Crespo y Castillo".
+        """
         clean = self.doc.clean
         if not clean[hit.start].isupper():
             return False
         if " " not in hit.key:
             return True  # one word, and it is capitalised
-        connectors = self.words.roles["connector"]
+        small = self._small_words
         for m in _WORD.finditer(clean, hit.start, hit.end):
             w = m.group(0)
-            if not w[0].isupper() and not w[0].isdigit() and fold(w) not in connectors:
+            if not w[0].isupper() and not w[0].isdigit() and fold(w) not in small:
                 return False
         return True
 
@@ -436,6 +441,27 @@ def _is_dateline(doc: Document, m: Mention) -> bool:
         return follow in (",", "(", "-", "—", "–", ".")
     # "Huancayo. Doce soldados…": the regional press's dateline.
     return doc.clean[m.end:m.end + 1] == "." and doc.clean[m.end + 1:m.end + 3].strip()[:1].isupper()
+
+
+def sentence_hint(doc: Document, m: Mention, words: Lexicon) -> str | None:
+    """``"valley"`` or ``"river"``: what the mention's sentence says a bare name shared by both is.
+
+    "He led the Huallaga faction", "coca growers of the Huallaga" speak of
+    the valley; "bodies found on the banks of the Huallaga" of the river.
+    The hint word nearest the name decides; None when the sentence has none.
+    """
+    area = words.roles.get("area_hint", frozenset())
+    river = words.roles.get("river_hint", frozenset())
+    s0, s1 = doc.sentences[m.sentence]
+    best: tuple[int, str] | None = None
+    for w, a, b in doc.words(s0, s1):
+        f = fold(w)
+        hint = "valley" if f in area else "river" if f in river else None
+        if hint is not None:
+            distance = m.start - b if b <= m.start else a - m.end
+            if best is None or distance < best[0]:
+                best = (distance, hint)
+    return best[1] if best else None
 
 
 # -- helpers ------------------------------------------------------------------

@@ -156,3 +156,40 @@ def test_cli_parse_from_stdin(gaz):
 def test_corpus_town_points_with_the_data_pack(gaz_pack):
     got = dict(_places("Soldiers clashed with rebels near the village of Mayapo, in the Llochegua district.", gaz_pack))
     assert got["Mayapo"] is not None and got["Llochegua"] == "ubigeo:050408"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He had led the Huallaga faction for two decades.", "region:alto-huallaga"),
+    ("La facción senderista del Huallaga perdió a su jefe.", "region:alto-huallaga"),
+    ("Coca growers of the Huallaga marched on Tingo María.", "region:alto-huallaga"),
+    ("Two bodies were found on the banks of the Huallaga.", "cur:rio-huallaga"),
+    ("Los botes cruzaban el Huallaga de noche.", "cur:rio-huallaga"),
+])
+def test_a_bare_valley_name_is_read_by_what_its_sentence_speaks_of(gaz, text, expected):
+    assert dict(_places(text, gaz))["Huallaga"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Police raided farms outside Aucayacu, in the José Crespo y Castillo district of Huánuco.",
+    "Capturados en Aucayacu, capital del distrito de José Crespo y Castillo, provincia de Leoncio Prado.",
+    "Hubo enfrentamientos en José Crespo y Castillo.",
+])
+def test_a_district_named_after_a_person_is_a_place(gaz, text):
+    assert ("José Crespo y Castillo", "ubigeo:100604") in _places(text, gaz)
+
+
+def test_a_person_with_a_place_name_is_still_a_person(gaz):
+    assert _places("El alcalde José Castillo declaró ayer.", gaz) == []
+
+
+def test_a_foreign_province_places_the_village_named_with_it(gaz):
+    got = dict(_places("Colombian aircraft bombed a camp near Santa Rosa, in Ecuador's Sucumbíos province.", gaz))
+    assert got["Sucumbíos"] == "ec:sucumbios"
+    assert got["Santa Rosa"] == "cur:santa-rosa-yanamaru"
+
+
+def test_nested_units_of_one_name_read_as_the_largest(gaz):
+    (feat,) = _features("Rebels are active in Huánuco.", gaz)
+    props = feat["properties"]
+    assert (props["id"], props["status"]) == ("ubigeo:10", "ok")
+    assert "largest admin unit" in props["reason"]

@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     mb = 5 if args.quick else 50
     budget = 20 if args.quick else args.parse_budget
     t_start = time.perf_counter()
-    r: dict = {}
+    r: dict = {"load": [os.getloadavg()[0]]}
 
     corpus = run(["bench/corpus.py", "--mb", str(mb)], label=f"corpus ({mb} MiB)")
     corpus_path = corpus.stdout.strip().splitlines()[-1] if corpus.ok else ""
@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         r["profile_attribute"] = scale("attribute", "--points", str(rows), "--method", "project",
                                        data_dir=data_dir, profile=True, label="profile: attribute")
     r["total_s"] = time.perf_counter() - t_start
+    r["load"].append(os.getloadavg()[0])
     from report import render
 
     args.out.write_text(render(r, figures, machine(), quick=args.quick, rows=rows, mb=mb, targets=TARGETS),

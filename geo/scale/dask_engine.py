@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,8 @@ _PLUGIN_PREFIX = "geo-gazetteer-"
 # check it is once).
 _LOADED: dict[str, Gazetteer] = {}
 _LOADS: dict[str, int] = {}
+# On the client: keys of shared gazetteers that have no cache file.
+_MEMORY_KEYS: "weakref.WeakKeyDictionary[Gazetteer, str]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,10 @@ def share_gazetteer(client, gaz: Gazetteer) -> GazetteerRef:
         sizes = client.run(_file_size, str(path))
         payload = None if set(sizes.values()) == {st.st_size} else path.read_bytes()
     else:
-        ref = GazetteerRef(uuid.uuid4().hex, None, gaz.focus)
+        # No cache file: the same gazetteer object keeps one key, so workers that
+        # hold it already do not load it again.
+        key = _MEMORY_KEYS.setdefault(gaz, uuid.uuid4().hex)
+        ref = GazetteerRef(key, None, gaz.focus)
         payload = pickle.dumps(gaz.index, protocol=pickle.HIGHEST_PROTOCOL)
     client.register_plugin(_GazetteerPlugin(ref, payload), name=_PLUGIN_PREFIX + ref.key)
     return ref

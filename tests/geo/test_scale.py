@@ -29,7 +29,8 @@ TEXTS = [
 
 def _eval_texts(n: int) -> list[str]:
     """``n`` documents made from the evaluation reports (numbered so each is distinct)."""
-    reports = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((REPO / "eval" / "corpus").glob("*.json"))]
+    paths = sorted((REPO / "eval" / "corpus").glob("*.json"))
+    reports = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in paths]
     return [f"Report {i}. {reports[i % len(reports)]}" for i in range(n)]
 
 
@@ -353,3 +354,19 @@ def test_batch_options_run_a_command_on_the_chosen_engine(tmp_path, sources, gaz
     assert not is_document_source(tmp_path / "report.txt")
     assert wants_batch("big.csv", tmp_path / "out") and wants_batch("big.csv", None, engine="dask")
     assert not wants_batch("small.csv", tmp_path / "events.gpkg")
+
+
+@pytest.mark.slow
+def test_a_gazetteer_without_a_cache_file_travels_to_the_workers_once(tmp_path, gaz, dask_client):
+    from gazetteer import Gazetteer
+    from geo.scale.dask_engine import share_gazetteer, worker_loads
+
+    uncached = Gazetteer.load(data_dir=False, cache_dir=False)
+    assert uncached.info()["cache"] is None
+    ref = share_gazetteer(dask_client, uncached)
+    assert ref.path is None
+    source = _write_sources(tmp_path, _eval_texts(40))["jsonl"]
+    on_dask = parse_documents(source, chunk_size=5, gaz=uncached, progress=False, engine="dask",
+                              scheduler=dask_client)
+    _same_mentions(on_dask, parse_documents(source, chunk_size=5, gaz=gaz, progress=False))
+    assert [per.get(ref.key) for per in dask_client.run(worker_loads).values()] == [1, 1]

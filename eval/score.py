@@ -20,6 +20,7 @@ Run from the repository root::
     python eval/score.py                          # embedded gazetteer
     python eval/score.py --datapack ../shared/data
     python eval/score.py --datapack ../shared/data --errors   # list every miss
+    python eval/score.py --datapack ../shared/data --markdown # the README's table
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -238,6 +240,7 @@ def score_events(gold: list[dict], pred: list[dict], tally: dict, errors: list |
             ok["location@161km"] = km <= 161
         for f, v in ok.items():
             tally["fields"][f] += v
+        tally["type_both"] += ok["event_type"] and ok["sub_event_type"]
         tally["all3"] += ok["date"] and ok["event_type"] and ok["sub_event_type"] and ok["location@10km"]
         if errors is not None and not all(ok[f] for f in ("date", "event_type", "sub_event_type", "location@10km")):
             got = {k: p.get(k) for k in ("date", "event_type", "sub_event_type", "lat", "lon")} if p else None
@@ -248,7 +251,7 @@ def score_events(gold: list[dict], pred: list[dict], tally: dict, errors: list |
 def new_tally() -> dict:
     return {"tp": 0, "fp": 0, "fn": 0, "exact": 0, "km": [], "at10": 0, "at10_id": 0, "at161": 0, "right_id": 0,
             "n_point": 0, "n_area": 0, "at10_point": 0, "at10_area": 0, "traps": Counter(),
-            "gold_events": 0, "pred_events": 0, "fields": Counter(), "all3": 0}
+            "gold_events": 0, "pred_events": 0, "fields": Counter(), "type_both": 0, "all3": 0}
 
 
 def run(system, records: list[dict], errors: list | None) -> dict[str, dict]:
@@ -300,12 +303,60 @@ def print_table(results: dict[str, dict[str, dict]], langs: list[str]) -> None:
         print(f"| {row}".ljust(width + 2) + " | " + " | ".join(cells) + " |")
 
 
+#: Rows of the compact table: label and how to read it from a tally.
+MARKDOWN_ROWS: list[tuple[str, Any]] = [
+    ("Mentions: precision", lambda t: _share(t["tp"], t["tp"] + t["fp"])),
+    ("Mentions: recall", lambda t: _share(t["tp"], t["tp"] + t["fn"])),
+    ("Mentions: F1", lambda t: _f1(t)),
+    ("Accuracy@10 km, all matched mentions", lambda t: _share(t["at10"], t["tp"])),
+    ("Accuracy@10 km, points only (towns, capitals, bases)", lambda t: _share(t["at10_point"], t["n_point"])),
+    ("Accuracy@10 km, rivers/valleys/regions judged by id", lambda t: _share(t["at10_id"], t["tp"])),
+    ("Accuracy@161 km", lambda t: _share(t["at161"], t["tp"])),
+    ("Events: date", lambda t: _share(t["fields"]["date"], t["gold_events"])),
+    ("Events: type and sub-type", lambda t: _share(t["type_both"], t["gold_events"])),
+    ("Events: location within 10 km", lambda t: _share(t["fields"]["location@10km"], t["gold_events"])),
+    ("Events: date, type and location all right", lambda t: _share(t["all3"], t["gold_events"])),
+]
+
+
+def _share(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _f1(t: dict) -> float | None:
+    p, r = _share(t["tp"], t["tp"] + t["fp"]), _share(t["tp"], t["tp"] + t["fn"])
+    return 2 * p * r / (p + r) if p and r else None
+
+
+def markdown_table(results: dict[str, dict[str, dict]], records: list[dict], datapack: str | None) -> str:
+    """One compact Markdown table, parser against baseline on the whole corpus, for the README."""
+    names = {"parser": "geo.parse", "baseline": "baseline (GeoNames, most populous)"}
+    systems = list(results)
+    header = ["Metric", *(names.get(s, s) for s in systems)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---", *(["---:"] * len(systems))]) + "|"]
+    for label, read in MARKDOWN_ROWS:
+        cells = []
+        for s in systems:
+            value = read(results[s]["all"])
+            cells.append("–" if value is None else f"{value:.3f}")
+        lines.append("| " + " | ".join([label, *cells]) + " |")
+    gazetteer = "with the Peru data pack" if datapack else "embedded gazetteer, no data pack"
+    lines.append("")
+    lines.append(f"{len(records)} reports ({sum(r['lang'] == 'en' for r in records)} English, "
+                 f"{sum(r['lang'] == 'es' for r in records)} Spanish), "
+                 f"{sum(len(r['mentions']) for r in records)} gold mentions, "
+                 f"{sum(len(r['events']) for r in records)} gold events; {gazetteer}.")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="folder of gold JSON files")
     ap.add_argument("--datapack", default=None, help="Peru data pack folder (default: embedded gazetteer only)")
     ap.add_argument("--errors", action="store_true", help="list every miss of the parser on stderr")
     ap.add_argument("--no-baseline", action="store_true", help="score the parser only")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print one compact Markdown table (parser vs baseline, whole corpus) for the README")
     args = ap.parse_args(argv)
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(args.corpus.glob("*.json"))]
     if not records:
@@ -316,10 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     results = {"parser": run(Parser(args.datapack), records, errors)}
     if not args.no_baseline:
         results["baseline"] = run(Baseline(), records, None)
-    print(f"{len(records)} reports, {sum(len(r['mentions']) for r in records)} gold mentions, "
-          f"{sum(len(r['events']) for r in records)} gold events; gazetteer: "
-          f"{'data pack ' + args.datapack if args.datapack else 'embedded (no data pack)'}")
-    print_table(results, langs)
+    if args.markdown:
+        print(markdown_table(results, records, args.datapack))
+    else:
+        print(f"{len(records)} reports, {sum(len(r['mentions']) for r in records)} gold mentions, "
+              f"{sum(len(r['events']) for r in records)} gold events; gazetteer: "
+              f"{'data pack ' + args.datapack if args.datapack else 'embedded (no data pack)'}")
+        print_table(results, langs)
     if errors:
         print("\n".join(errors), file=sys.stderr)
     return 0

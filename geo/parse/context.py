@@ -40,6 +40,8 @@ _LEVEL = {Kind.DEPARTMENT: 0, Kind.PROVINCE: 1, Kind.DISTRICT: 2}
 _CUE_ORDER = ("base", "river", "valley", "district", "province", "department", "town")
 #: Most anchor points passed to the resolver for one mention.
 MAX_ANCHORS = 12
+#: A foreign country named this close to a mention (characters) sets the country to look in.
+BESIDE_CHARS = 80
 #: A confident reading scores at least this (0..1).
 ANCHOR_SCORE = 0.6
 
@@ -90,10 +92,10 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5,
              for i, q in enumerate(queries)]
     if doc is not None:
         for i, m in enumerate(mentions):
-            if i in fixed or m.cues or m.role != "place" or not _river_or_valley(first[i]):
+            if i in fixed or m.cues or m.role != "place" or not _water_readings(first[i]):
                 continue
             hint = sentence_hint(doc, m, words or lexicon())
-            if hint is not None:
+            if hint is not None and hint in _water_readings(first[i]):
                 m.cues.add(hint)
                 queries[i] = _query(m)
                 first[i] = resolve(queries[i], None)
@@ -118,9 +120,10 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5,
         near = tuple(u for u, _ in abroad)
         if not near and not admin:
             near = tuple(a for a in anchors[:MAX_ANCHORS + 1] if a != own)[:MAX_ANCHORS]
-        focus = abroad[0][1] if abroad else gaz.focus  # "near Santa Rosa, in Ecuador's Sucumbíos province"
+        # "near Santa Rosa, in Ecuador's Sucumbíos province", "en Angostura, en la selva norte de Ecuador"
+        focus = abroad[0][1] if abroad else _country_beside(m, i, mentions, first, gaz.focus) or gaz.focus
         ctx = (Context(admin=admin, near=near, kind=kinds[i], focus=focus)
-               if admin or near or kinds[i] else None)
+               if admin or near or kinds[i] or focus != gaz.focus else None)
         res = resolve(queries[i], ctx)
         if "valley" in m.cues and res.best is not None and res.best.place.kind not in _VALLEY_KINDS:
             # "the Apurímac valley": with no valley of that name, the river's.
@@ -133,10 +136,21 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5,
     return [Resolved(m, r) for m, r in zip(mentions, second)]
 
 
-def _river_or_valley(res: Resolution) -> bool:
-    """Whether the leading readings of a name include both a river and a valley or region."""
+def _water_readings(res: Resolution) -> set[str]:
+    """The cues ("river", "valley") that could settle a name read as a river or valley and something else.
+
+    Empty when the name has a single reading, or when none of its leading
+    readings is a river or a valley.
+    """
     kinds = {c.place.kind for c in res.candidates[:3]}
-    return Kind.RIVER in kinds and not kinds.isdisjoint(_VALLEY_KINDS)
+    if len(kinds) < 2:
+        return set()
+    out = set()
+    if Kind.RIVER in kinds:
+        out.add("river")
+    if not kinds.isdisjoint(_VALLEY_KINDS):
+        out.add("valley")
+    return out
 
 
 def _query(m: Mention) -> str:
@@ -173,6 +187,22 @@ def _units_abroad(mentions: list[Mention], res: list[Resolution]) -> dict[int, l
         if place.kind in _ADMIN and not getattr(place, _ADMIN[place.kind]):
             out.setdefault(m.sentence, []).append((place.id, place.country, i))
     return out
+
+
+def _country_beside(m: Mention, i: int, mentions: list[Mention], res: list[Resolution], home: str | None) -> str | None:
+    """The foreign country named next to a mention in its sentence (within :data:`BESIDE_CHARS`), if any."""
+    best: tuple[int, str] | None = None
+    for j in range(max(0, i - 3), min(len(mentions), i + 4)):
+        other = mentions[j]
+        if j == i or other.sentence != m.sentence or other.role != "place" or res[j].status != "ok":
+            continue
+        place = res[j].best.place
+        if place.kind is not Kind.COUNTRY or place.country == home:
+            continue
+        gap = other.start - m.end if other.start >= m.end else m.start - other.end
+        if gap <= BESIDE_CHARS and (best is None or gap < best[0]):
+            best = (gap, place.country)
+    return best[1] if best else None
 
 
 def _anchors(mentions: list[Mention], res: list[Resolution]) -> list[str]:

@@ -130,17 +130,19 @@ class _Finder:
                 continue
             sent = self.doc.sentence_of(hit.start)
             verdict = self._judge(hit, sent)
+            if verdict is None:
+                continue
             if verdict == "place":
                 kept.append(self._mention(hit, sentence=sent))
                 taken.add(hit.start, hit.end)
-            elif isinstance(verdict, tuple):  # inside an organisation's name
+            elif verdict[0] == "organisation":  # inside an organisation's name
                 start, end, name = verdict[1]
                 orgs.add(start, end)
                 org_names[start] = name
                 taken.add(start, end)
                 kept.append(self._mention(hit, sentence=sent, role="organisation", in_name=name))
-            elif verdict is not None:  # a person's name: none of its words is a place
-                taken.add(verdict[0], verdict[1])
+            elif verdict[0] == "person":  # a person's name: none of its words is a place
+                taken.add(*verdict[1])
         # Places inside an organisation's name are reported, marked as such.
         inner = _Mask(len(self.doc.clean))
         for m in kept:
@@ -180,7 +182,7 @@ class _Finder:
         return True
 
     def _judge(self, hit: Hit, sent: int):
-        """``"place"``, None (drop), a (start, end) span to skip (a person), or ("organisation", span)."""
+        """``"place"``, None (drop), ("person", (start, end)) or ("organisation", (start, end, name))."""
         doc, words = self.doc, self.words
         sent_start, sent_end = doc.sentences[sent]
         caps = self._caps.get(sent)
@@ -197,7 +199,7 @@ class _Finder:
             chunk = self._chunk(hit, first_before, before, inner, first_after, after)
             person_end = self._person(hit, chunk, prev, len(inner))
             if person_end is not None:
-                return (chunk[0], person_end)
+                return ("person", (chunk[0], person_end))
             org = self._organisation(hit, chunk, inner)
             if org is not None:
                 return ("organisation", org)

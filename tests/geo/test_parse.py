@@ -193,3 +193,20 @@ def test_nested_units_of_one_name_read_as_the_largest(gaz):
     props = feat["properties"]
     assert (props["id"], props["status"]) == ("ubigeo:10", "ok")
     assert "largest admin unit" in props["reason"]
+
+
+@pytest.mark.parametrize("text", ["The farmer Pedro Lima Quispe was questioned in Ayacucho.",
+                                  "El alcalde Juan Huanta Rojas habló en Ayacucho."])
+def test_a_place_name_inside_a_persons_name_is_skipped(gaz, text):
+    assert _places(text, gaz) == [("Ayacucho", "ubigeo:05")]
+
+
+def test_a_river_named_where_it_flows(gaz_pack):
+    text = "A soldier was killed near the Unión Mantaro base, close to where the Mantaro flows into the Apurímac."
+    got = dict(_places(text, gaz_pack))
+    assert got["Mantaro"] == "cur:rio-mantaro" and got["Apurímac"] == "cur:rio-apurimac"
+
+
+def test_a_foreign_country_beside_a_name_decides_its_country(gaz_pack):
+    text = "Reyes murió en un campamento en Angostura, en la selva norte de Ecuador, en marzo de 2008."
+    assert dict(_places(text, gaz_pack))["Angostura"] == "cur:angostura-ec"

@@ -75,7 +75,9 @@ def parse_pieces(text: str, *, gazetteer: Gazetteer | None = None, strip_html: b
     for offset, piece in _pieces(text, chunk_chars):
         doc = prepare(piece, strip_html=strip_html)
         out = []
-        for r in resolve_mentions(gaz, find_mentions(doc, scanner), doc=doc, words=scanner.words):
+        resolved = resolve_mentions(gaz, find_mentions(doc, scanner), doc=doc, words=scanner.words)
+        doc.forget_tokens()  # the mentions keep their document: let its word index go
+        for r in resolved:
             start, end = doc.raw_span(r.mention.start, r.mention.end)
             out.append(ParsedMention(start + offset, end + offset, piece[start:end], r.mention, r.resolution,
                                      doc, offset))

@@ -163,6 +163,10 @@ class Document:
             self._tokens = Tokens(self.clean)
         return self._tokens
 
+    def forget_tokens(self) -> None:
+        """Free the word index (it is rebuilt if asked for again)."""
+        self._tokens = None
+
     def words(self, start: int, end: int, n: int | None = None) -> list[tuple[str, int, int]]:
         """Words of :attr:`clean` lying in ``[start, end)``, as (word, start, end); the first ``n`` if given.
 

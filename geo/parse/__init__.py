@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .parser import ParsedMention, geoparse, parse_file, parse_text
 
-__all__ = ["parse_text", "parse_file", "geoparse", "ParsedMention", "extract_events"]
+__all__ = ["ParsedMention", "extract_events", "geoparse", "parse_file", "parse_text"]
 
 
 def __getattr__(name: str):

@@ -23,7 +23,7 @@ from gazetteer.place import Kind
 from .lexicon import Lexicon, lexicon
 from .text import Document
 
-__all__ = ["Scanner", "Hit", "scanner_for", "PLACE", "NONPLACE", "DEMONYM", "STRONG"]
+__all__ = ["DEMONYM", "NONPLACE", "PLACE", "STRONG", "Hit", "Scanner", "scanner_for"]
 
 PLACE, NONPLACE, DEMONYM, STRONG = 1, 2, 4, 8
 
@@ -39,7 +39,7 @@ MIN_WEAK_LENGTH = 4
 _CURATED_PRIORITY = 3
 
 _LOCK = threading.Lock()
-_CACHE: dict[int, tuple[weakref.ref, "Scanner"]] = {}
+_CACHE: dict[int, tuple[weakref.ref, Scanner]] = {}
 
 
 class Hit:
@@ -49,7 +49,7 @@ class Hit:
     frozen dataclass costs three times as much to build.
     """
 
-    __slots__ = ("start", "end", "key", "flags")
+    __slots__ = ("end", "flags", "key", "start")
 
     def __init__(self, start: int, end: int, key: str, flags: int) -> None:
         self.start = start

@@ -24,7 +24,7 @@ from gazetteer.names import fold
 
 from .lexicon import Lexicon, lexicon
 
-__all__ = ["DateMention", "find_dates", "dateline_end", "parse_published"]
+__all__ = ["DateMention", "dateline_end", "find_dates", "parse_published"]
 
 _NUM = r"(\d{1,2})"
 _YEAR = r"((?:19|20)\d{2})"

@@ -40,7 +40,7 @@ from .lexicon import DATA_DIR, Lexicon, lexicon
 from .parser import CHUNK_CHARS, ParsedMention, parse_pieces
 from .text import Document
 
-__all__ = ["extract_events", "events_geojson", "Event"]
+__all__ = ["Event", "events_geojson", "extract_events"]
 
 _FINE = frozenset({"point", "near", "district"})
 _STRONG_PRIORITY = 40

@@ -28,7 +28,7 @@ from pathlib import Path
 from gazetteer.errors import DataError
 from gazetteer.names import fold
 
-__all__ = ["Lexicon", "lexicon", "DATA_DIR"]
+__all__ = ["DATA_DIR", "Lexicon", "lexicon"]
 
 #: Folder holding the parser's data files.
 DATA_DIR = Path(str(resources.files("geo.parse")))

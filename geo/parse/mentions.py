@@ -31,8 +31,8 @@ from .text import Document
 __all__ = ["Mention", "find_mentions", "sentence_hint"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.I)
-_APPOSITIVE = re.compile(r"^\s*[,(]\s*(?:in|en|of|de|del|near|cerca de|capital of|capital de)\b", re.I)
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|y|e|or|o|&|as well as)\b)\s*(?:the\s+|el\s+|la\s+|los\s+)?$", re.IGNORECASE)
+_APPOSITIVE = re.compile(r"^\s*[,(]\s*(?:in|en|of|de|del|near|cerca de|capital of|capital de)\b", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
 _QUOTES = "\"'“”‘’«»"
 _CONTEXT_CHARS = 80
@@ -481,10 +481,6 @@ def _right_cue_pattern(cues: frozenset[str]) -> re.Pattern:
     """What must follow a name in the folded text for :func:`_right_cues` to find a cue."""
     options = sorted(cues | _RIGHT_FILLERS)
     return re.compile(r" {1,3}(?:" + "|".join(map(re.escape, options)) + r")(?![^ ])")
-
-
-def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
 def _gap_ok(gap: str) -> bool:

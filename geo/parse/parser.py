@@ -19,7 +19,7 @@ from .context import resolve_mentions
 from .mentions import Mention, find_mentions
 from .text import Document, prepare
 
-__all__ = ["ParsedMention", "geoparse", "parse_pieces", "atomic_write_text", "parse_text", "parse_file", "mention_feature", "GEOMETRIES", "CHUNK_CHARS"]
+__all__ = ["CHUNK_CHARS", "GEOMETRIES", "ParsedMention", "atomic_write_text", "geoparse", "mention_feature", "parse_file", "parse_pieces", "parse_text"]
 
 GEOMETRIES = ("point", "full")
 #: Texts longer than this are parsed in pieces cut at paragraph breaks, so

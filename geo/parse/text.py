@@ -19,24 +19,23 @@ import html
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterator
 from bisect import bisect_left, bisect_right
-from itertools import islice
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
-__all__ = ["Document", "prepare", "looks_like_html"]
+__all__ = ["Document", "looks_like_html", "prepare"]
 
 _TAG = re.compile(
     r"<(script|style)\b[^>]*>.*?</\1\s*>"   # code and style sheets: dropped with their content
     r"|<!--.*?-->"                            # comments
     r"|</?([A-Za-z][A-Za-z0-9]*)\b[^>]*>"     # any other tag
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?",
-    re.S,
+    re.DOTALL,
 )
-_HTML_HINT = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+_HTML_HINT = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 # Tags after which a new line starts (so a headline does not run into the body).
-_BLOCK = frozenset("p br div h1 h2 h3 h4 h5 h6 li ul ol tr td th table title header footer article "
-                   "section blockquote pre hr figcaption dd dt".split())
+_BLOCK = frozenset(["p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th", "table", "title", "header", "footer", "article", "section", "blockquote", "pre", "hr", "figcaption", "dd", "dt"])
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n\s*")
 _WORD = re.compile(r"[^\W_]+")
@@ -77,7 +76,7 @@ class Tokens:
     ("Peru's", "d'Ayacucho"); offsets are in :attr:`Document.clean`.
     """
 
-    __slots__ = ("clean", "starts", "ends")
+    __slots__ = ("clean", "ends", "starts")
 
     def __init__(self, clean: str) -> None:
         self.clean = clean
@@ -105,7 +104,7 @@ class _OffsetMap:
     character reference turned into all map to the whole tag or reference.
     """
 
-    __slots__ = ("clean", "raw", "raw_end", "linear")
+    __slots__ = ("clean", "linear", "raw", "raw_end")
 
     def __init__(self) -> None:
         self.clean: list[int] = []     # clean offset where each piece starts

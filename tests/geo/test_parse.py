@@ -210,3 +210,11 @@ def test_a_river_named_where_it_flows(gaz_pack):
 def test_a_foreign_country_beside_a_name_decides_its_country(gaz_pack):
     text = "Reyes murió en un campamento en Angostura, en la selva norte de Ecuador, en marzo de 2008."
     assert dict(_places(text, gaz_pack))["Angostura"] == "cur:angostura-ec"
+
+
+def test_offsets_around_tags_and_entities_point_into_the_raw_text(gaz):
+    raw = ("<div><h2>Emboscada&#x2026; en <b>Ayacucho</b></h2>\n<p>Murieron&nbsp;dos en Jun&iacute;n&amp;"
+           "<i>Cusco</i> &NotEqualTilde; Pichari</p></div>")
+    got = [(f["properties"]["text"], f["properties"]["start"], f["properties"]["end"]) for f in _features(raw, gaz)]
+    assert [t for t, _, _ in got] == ["Ayacucho", "Jun&iacute;n", "Cusco", "Pichari"]
+    assert all(raw[start:end] == text for text, start, end in got)

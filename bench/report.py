@@ -196,22 +196,21 @@ def _maps(r: dict) -> list[str]:
 
 def _dask(r: dict, rows: int) -> list[str]:
     out = ["## Dask on this machine", "",
-           "| job | one process (s) | Dask (s) | speed-up | Dask incl. cluster start (s) |",
-           "|---|---:|---:|---:|---:|"]
-    local, dask = r["parse_local"].json(), r["parse_dask"].json()
-    if local and dask:
-        out.append(f"| parse {dask['docs']:,} documents | {local['seconds']:.1f} | {dask['seconds']:.1f} | "
-                   f"{local['seconds'] / dask['seconds']:.2f}× | {dask['total_s']:.1f} |")
-    gl, gd = r["geocode_local"].json(), r["geocode_dask"].json()
-    if gl and gd:
-        out.append(f"| geocode {rows:,} rows (streamed) | {gl['seconds']:.1f} | {gd['seconds']:.1f} | "
-                   f"{gl['seconds'] / gd['seconds']:.2f}× | {gd['seconds']:.1f} |")
-    ap, ad = r["attribute_project"].json(), r["attribute_dask"].json()
-    if ap and ad:
-        out.append(f"| attribute {rows:,} points | {ap['seconds']:.2f} | {ad['seconds']:.2f} | "
-                   f"{ap['seconds'] / ad['seconds']:.2f}× | — |")
+           "| job | one process (s) | Dask (s) | speed-up | Dask incl. cluster start (s) | "
+           "CPU taken by other processes (one process / Dask) |", "|---|---:|---:|---:|---:|---:|"]
+    pairs = [("parse_local", "parse_dask", lambda j: f"parse {j['docs']:,} documents", "total_s"),
+             ("geocode_local", "geocode_dask", lambda j: f"geocode {rows:,} rows (streamed)", "seconds"),
+             ("attribute_project", "attribute_dask", lambda j: f"attribute {rows:,} points", None)]
+    for one, many, label, total in pairs:
+        a, b = r[one].json(), r[many].json()
+        if a and b:
+            whole = f"{b[total]:.1f}" if total else "—"
+            out.append(f"| {label(b)} | {a['seconds']:.2f} | {b['seconds']:.2f} | {a['seconds'] / b['seconds']:.2f}× "
+                       f"| {whole} | {r[one].others:.0%} / {r[many].others:.0%} |")
     out += ["", "Dask times of geocoding include starting the cluster and loading the gazetteer on the workers "
-                "(the client's on-disk index, once per worker)."]
+                "(the client's on-disk index, once per worker). The last column is the share of the machine's "
+                "CPU that processes outside the benchmark used during each run: on a shared machine the "
+                "speed-up is only as good as the free cores."]
     return out + [""]
 
 

@@ -54,6 +54,7 @@ class Child:
     def __init__(self, args: list[str], *, timeout: float) -> None:
         self.args = args
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+        busy0, ours0 = _busy_seconds(), _children_seconds()
         t0 = time.perf_counter()
         proc = subprocess.Popen([PY, *args], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
@@ -71,6 +72,10 @@ class Child:
         sampler.join()
         self.seconds = time.perf_counter() - t0
         self.ok = proc.returncode == 0
+        # CPU the rest of the machine used meanwhile, as a share of all cores: a
+        # shared machine makes parallel speed-ups look worse than they are.
+        others = (_busy_seconds() - busy0) - (_children_seconds() - ours0)
+        self.others = max(0.0, others) / (self.seconds * (os.cpu_count() or 1))
 
     def _sample(self, pid: int, done: threading.Event) -> None:
         try:
@@ -104,11 +109,26 @@ class Child:
         return f"`{' '.join(self.args)}` failed:\n\n```\n{tail}\n```\n"
 
 
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all cores)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def _children_seconds() -> float:
+    """CPU seconds of this process's finished children (and theirs: Dask workers included)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(args: list[str], *, timeout: float = 900, label: str = "") -> Child:
     print(f"[run_all] {label or ' '.join(args)} ...", file=sys.stderr, flush=True)
     child = Child(args, timeout=timeout)
     state = "ok" if child.ok else "FAILED"
-    print(f"[run_all]   {state} in {child.seconds:.0f} s, peak {child.peak_mb:.0f} MB", file=sys.stderr, flush=True)
+    print(f"[run_all]   {state} in {child.seconds:.0f} s, peak {child.peak_mb:.0f} MB, other processes took "
+          f"{child.others:.0%} of the CPU", file=sys.stderr, flush=True)
     return child
 
 

@@ -18,7 +18,6 @@ result is ``ambiguous`` and says who the runners-up are.
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .context import Context, cues_around, text_evidence
-from .distance import haversine_km, haversine_np
+from .distance import haversine_np
 from .errors import InvalidInputError
 from .index import PlaceIndex
 from .names import MAX_NAME_LENGTH, clean_name, fold, phonetic, split_key
@@ -83,6 +82,8 @@ class Resolver:
         self._lon = np.asarray(index.table["lon"], dtype=float)
         kinds = index.table["kind"].to_numpy()
         self._kind = np.array([Kind(k) for k in kinds], dtype=object)
+        pop = np.array([p if p is not None and p == p else 0 for p in index.table["population"]], dtype=float)
+        self._pop_bonus = np.minimum(0.05, 0.01 * np.log10(1 + pop))
         self._admin_rows = np.isin(kinds, list(_ADMIN)) & (index.table["country"].to_numpy() == "PE")
 
     # -- public --------------------------------------------------------------
@@ -171,13 +172,11 @@ class Resolver:
         soft_kinds = ctx.kinds()
         codes, points, countries = self._context_evidence(ctx, query_fold)
         table = self.index.columns
+        near = self._near_bonus(np.asarray(rows, dtype=np.int64), points) if points else None
         out = []
-        for row, m in zip(rows, match):
+        for i, (row, m) in enumerate(zip(rows, match)):
             kind = self._kind[row]
-            raw = m + table["importance"][row]
-            pop = table["population"][row]
-            if pop and pop == pop:
-                raw += min(0.05, 0.01 * math.log10(1 + pop))
+            raw = m + table["importance"][row] + self._pop_bonus[row]
             if kind in (Kind.MILITARY_BASE, Kind.POLICE_BASE) and "base" not in cues:
                 raw -= 0.15  # a base named after its town is the town unless the text says "base"
             if kind is Kind.DISTRICT:
@@ -188,8 +187,8 @@ class Resolver:
                 raw += 0.1 if kind in soft_kinds else -0.03
             if codes:
                 raw += self._admin_bonus(row, codes)
-            if points:
-                raw += self._near_bonus(row, points)
+            if near is not None:
+                raw += near[i]
             country = table["country"][row]
             if countries:
                 raw += 0.15 if country in countries else 0.0
@@ -228,15 +227,13 @@ class Resolver:
             bonus -= 0.08  # the context names another department
         return min(bonus, 0.5)
 
-    def _near_bonus(self, row: int, points) -> float:
-        d = min(haversine_km(self._lon[row], self._lat[row], lon, lat) for lon, lat in points)
-        if d < 25:
-            return 0.2
-        if d < 75:
-            return 0.12
-        if d < 150:
-            return 0.05
-        return -0.05 if d > 500 else 0.0
+    def _near_bonus(self, rows: np.ndarray, points) -> np.ndarray:
+        """Bonus of each row for lying near the context's places (vectorised)."""
+        pts = np.radians(np.array(sorted(set(points)), dtype=float))
+        lon = np.radians(self._lon[rows])[:, None]
+        lat = np.radians(self._lat[rows])[:, None]
+        d = haversine_np(lon, lat, pts[None, :, 0], pts[None, :, 1]).min(axis=1)
+        return np.select([d < 25, d < 75, d < 150, d > 500], [0.2, 0.12, 0.05, -0.05], 0.0)
 
     def _context_evidence(self, ctx: Context, query_fold: str):
         """Admin codes, nearby points and countries the context names."""
@@ -303,13 +300,15 @@ class Resolver:
         settlement = np.array([k in _SETTLEMENT for k in kinds])
         family = (kinds[:, None] == kinds[None, :]) | (settlement[:, None] & settlement[None, :])
         same = family & (haversine_np(lon[:, None], lat[:, None], lon[None, :], lat[None, :]) < MERGE_KM)
-        is_leader = np.zeros(n, dtype=bool)
-        group_of = np.full(n, -1)
+        same = same.tolist()  # plain lists: the loop below reads single cells
+        leaders: list[int] = []
+        group_of = [-1] * n
         kept: list[tuple[float, int, str, list[str]]] = []
         for i, (raw, row, m) in enumerate(scored):
-            hits = np.flatnonzero(same[i, :i] & is_leader[:i])
-            if hits.size:
-                g = int(group_of[hits[0]])
+            row_same = same[i]
+            hit = next((j for j in leaders if row_same[j]), None)
+            if hit is not None:
+                g = group_of[hit]
                 group_of[i] = g
                 graw, grow, gm, galso = kept[g]
                 if all_priority[row] > all_priority[grow]:
@@ -317,7 +316,7 @@ class Resolver:
                 else:
                     galso.append(ids[row])
                 continue
-            is_leader[i] = True
+            leaders.append(i)
             group_of[i] = len(kept)
             kept.append((raw, row, _match_label(m), []))
         return kept

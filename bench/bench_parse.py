@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     gaz = Gazetteer.default(data_dir=args.data_dir)
     scanner_for(gaz)
-    list(geoparse(reports[0], gazetteer=gaz))
+    list(geoparse(reports[0], gaz=gaz))
     startup = time.perf_counter() - t0
     loaded = _peak_mb()
     print(f"start-up (gazetteer with data pack + automaton): {startup:.1f} s; peak RSS {loaded:.0f} MB")
@@ -150,22 +150,22 @@ def main(argv: list[str] | None = None) -> int:
 
         prof = cProfile.Profile()
         prof.enable()
-        sum(1 for _ in geoparse(text, gazetteer=gaz))
+        sum(1 for _ in geoparse(text, gaz=gaz))
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
         return 0
 
-    n, cpu, wall = _timed(lambda: sum(1 for _ in geoparse(text, gazetteer=gaz)), args.repeat)
+    n, cpu, wall = _timed(lambda: sum(1 for _ in geoparse(text, gaz=gaz)), args.repeat)
     _report("dense, one text", size_mb, n, cpu, wall)
     dense_per_mb = n / size_mb
     docs = reports * max(1, copies)
     docs_mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
-    n, cpu, wall = _timed(lambda: sum(1 for d in docs for _ in geoparse(d, gazetteer=gaz)), args.repeat)
+    n, cpu, wall = _timed(lambda: sum(1 for d in docs for _ in geoparse(d, gaz=gaz)), args.repeat)
     _report(f"dense, {len(docs):,} reports one by one", docs_mb, n, cpu, wall, len(docs))
     if args.density > 0:
         real = realistic_documents(reports, density=args.density, dense_per_mb=dense_per_mb, mb=args.mb)
         real_mb = sum(len(d.encode("utf-8")) for d in real) / 1e6
-        n, cpu, wall = _timed(lambda: sum(1 for d in real for _ in geoparse(d, gazetteer=gaz)), args.repeat)
+        n, cpu, wall = _timed(lambda: sum(1 for d in real for _ in geoparse(d, gaz=gaz)), args.repeat)
         _report(f"realistic, {len(real):,} reports with prose one by one", real_mb, n, cpu, wall, len(real))
     print(f"peak RSS: {_peak_mb():.0f} MB, {_peak_mb() - loaded:.0f} MB above the loaded gazetteer "
           f"(one process, one core; the texts are held in memory too)")

@@ -89,7 +89,7 @@ def parse(args) -> None:
     gaz = gazetteer(args.data_dir)
     plan = plan_source(args.corpus, chunk_size=args.chunk_size)
     if args.engine == "local":
-        parse_text("Rebels attacked the Kepashiato base in Cusco.", gazetteer=gaz)  # builds the automaton
+        parse_text("Rebels attacked the Kepashiato base in Cusco.", gaz=gaz)  # builds the automaton
         result: dict = {"engine": "local", "workers": 1}
         t0 = time.perf_counter()
         done = docs = mentions = 0

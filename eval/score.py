@@ -68,7 +68,7 @@ class Parser:
         from geo.parse import parse_text
 
         out = []
-        for f in parse_text(rec["text"], gazetteer=self.gaz)["features"]:
+        for f in parse_text(rec["text"], gaz=self.gaz)["features"]:
             p = f["properties"]
             if p["role"] == "organisation":
                 continue  # reported, but marked as part of an organisation's name
@@ -79,7 +79,7 @@ class Parser:
     def events(self, rec: dict) -> list[dict]:
         from geo.parse import extract_events
 
-        frame = extract_events(rec["text"], published=rec["published"], gazetteer=self.gaz)
+        frame = extract_events(rec["text"], published=rec["published"], gaz=self.gaz)
         out = []
         for _, row in frame.iterrows():
             out.append({

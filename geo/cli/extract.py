@@ -38,7 +38,7 @@ def extract(file, published: str, source: str | None, source_url: str | None, ou
     if output is not None:
         check_output(output, overwrite)
     gaz = load_gazetteer(data_dir, no_datapack)
-    events = extract_events(file.read(), published=published, gazetteer=gaz, source=source, source_url=source_url)
+    events = extract_events(file.read(), published=published, gaz=gaz, source=source, source_url=source_url)
     click.echo(f"{len(events)} events", err=True)
     collection = events_geojson(events)
     if output is None:

@@ -36,7 +36,7 @@ def parse(file, geometry: str, lang: str, html: bool | None, data_dir, no_datapa
 
     text = file.read()
     gaz = load_gazetteer(data_dir, no_datapack)
-    result = parse_text(text, gazetteer=gaz, geometry=geometry, strip_html=html)
+    result = parse_text(text, gaz=gaz, geometry=geometry, strip_html=html)
     bad = sum(f["properties"]["status"] != "ok" for f in result["features"])
     if bad:
         click.echo(f"{bad} of {len(result['features'])} mentions are ambiguous or unresolved", err=True)

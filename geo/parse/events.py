@@ -116,7 +116,7 @@ def _read(path, required) -> list[dict[str, str]]:
 
 # -- public -------------------------------------------------------------------
 
-def extract_events(text: str, *, published: str | dt.date, gazetteer: Gazetteer | None = None,
+def extract_events(text: str, *, published: str | dt.date, gaz: Gazetteer | None = None,
                    source: str | None = None, source_url: str | None = None, strip_html: bool | None = None,
                    chunk_chars: int = CHUNK_CHARS):
     """Extract the events a report describes.
@@ -127,7 +127,7 @@ def extract_events(text: str, *, published: str | dt.date, gazetteer: Gazetteer 
         The report (English or Spanish; HTML is handled).
     published : str or date
         Publication date (``YYYY-MM-DD``): relative dates resolve against it.
-    gazetteer : Gazetteer, optional
+    gaz : Gazetteer, optional
     source, source_url : str, optional
         Written to the ``source`` and ``source_url`` columns.
 
@@ -147,9 +147,9 @@ def extract_events(text: str, *, published: str | dt.date, gazetteer: Gazetteer 
     pub = parse_published(published)
     if pub is None:
         raise InvalidInputError("published date is required to resolve relative dates")
-    gaz = gazetteer or Gazetteer.default()
+    gaz = gaz or Gazetteer.default()
     events: list[Event] = []
-    for _, doc, mentions in parse_pieces(text, gazetteer=gaz, strip_html=strip_html, chunk_chars=chunk_chars):
+    for _, doc, mentions in parse_pieces(text, gaz=gaz, strip_html=strip_html, chunk_chars=chunk_chars):
         events.extend(_Extractor(doc, mentions, pub, lexicon()).run())
     return _frame(events, source=source, source_url=source_url)
 

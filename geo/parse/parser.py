@@ -46,7 +46,7 @@ class ParsedMention:
         return best.place if best is not None and self.resolution.status == "ok" else None
 
 
-def geoparse(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool | None = None,
+def geoparse(text: str, *, gaz: Gazetteer | None = None, strip_html: bool | None = None,
              chunk_chars: int = CHUNK_CHARS) -> Iterator[ParsedMention]:
     """Yield the place mentions of ``text`` in text order.
 
@@ -54,23 +54,23 @@ def geoparse(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool 
     ----------
     text : str
         The decoded text (HTML tags are skipped, offsets still count them).
-    gazetteer : Gazetteer, optional
+    gaz : Gazetteer, optional
         Default: :meth:`Gazetteer.default`.
     strip_html : bool, optional
         Force or forbid HTML handling (default: when the text looks like HTML).
     chunk_chars : int
         Texts longer than this are parsed in pieces cut at paragraph breaks.
     """
-    for _, _, mentions in parse_pieces(text, gazetteer=gazetteer, strip_html=strip_html, chunk_chars=chunk_chars):
+    for _, _, mentions in parse_pieces(text, gaz=gaz, strip_html=strip_html, chunk_chars=chunk_chars):
         yield from mentions
 
 
-def parse_pieces(text: str, *, gazetteer: Gazetteer | None = None, strip_html: bool | None = None,
+def parse_pieces(text: str, *, gaz: Gazetteer | None = None, strip_html: bool | None = None,
                  chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[int, Document, list[ParsedMention]]]:
     """Like :func:`geoparse`, piece by piece: (offset of the piece, its Document, its mentions)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    gaz = gazetteer or Gazetteer.default()
+    gaz = gaz or Gazetteer.default()
     scanner = scanner_for(gaz)
     for offset, piece in _pieces(text, chunk_chars):
         doc = prepare(piece, strip_html=strip_html)
@@ -84,14 +84,14 @@ def parse_pieces(text: str, *, gazetteer: Gazetteer | None = None, strip_html: b
         yield offset, doc, out
 
 
-def parse_text(text: str, *, gazetteer: Gazetteer | None = None, geometry: str = "point",
+def parse_text(text: str, *, gaz: Gazetteer | None = None, geometry: str = "point",
                strip_html: bool | None = None) -> dict[str, Any]:
     """Geoparse a text into a GeoJSON FeatureCollection, one feature per mention.
 
     Parameters
     ----------
     text : str
-    gazetteer : Gazetteer, optional
+    gaz : Gazetteer, optional
     geometry : {"point", "full"}
         The place's representative point, or its full geometry (the
         district, valley or coca-zone polygon; a river's line).
@@ -116,20 +116,20 @@ def parse_text(text: str, *, gazetteer: Gazetteer | None = None, geometry: str =
     """
     if geometry not in GEOMETRIES:
         raise InvalidInputError(f"geometry must be one of {', '.join(GEOMETRIES)}, not {geometry!r}")
-    gaz = gazetteer or Gazetteer.default()
+    gaz = gaz or Gazetteer.default()
     shapes: dict[str, Any] = {}
     features = [mention_feature(pm, gaz, geometry=geometry, shapes=shapes)
-                for pm in geoparse(text, gazetteer=gaz, strip_html=strip_html)]
+                for pm in geoparse(text, gaz=gaz, strip_html=strip_html)]
     return {"type": "FeatureCollection", "features": features}
 
 
-def parse_file(path: str | os.PathLike, *, gazetteer: Gazetteer | None = None, geometry: str = "point",
+def parse_file(path: str | os.PathLike, *, gaz: Gazetteer | None = None, geometry: str = "point",
                encoding: str = "utf-8") -> dict[str, Any]:
     """:func:`parse_text` on a file's text (HTML is handled when the suffix says so or the text looks like it)."""
     path = Path(path)
     text = path.read_text(encoding=encoding)
     strip = True if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
-    return parse_text(text, gazetteer=gazetteer, geometry=geometry, strip_html=strip)
+    return parse_text(text, gaz=gaz, geometry=geometry, strip_html=strip)
 
 
 def mention_feature(pm: ParsedMention, gaz: Gazetteer, *, geometry: str = "point",

@@ -59,7 +59,7 @@ def mentions_frame(docs: list[Document], gaz: Gazetteer, *, geometry: str = "poi
             records.append({"doc_id": doc.doc_id, "status": "invalid", "reason": doc.problem})
             geoms.append(None)
             continue
-        for feature in parse_text(doc.text, gazetteer=gaz, geometry=geometry)["features"]:
+        for feature in parse_text(doc.text, gaz=gaz, geometry=geometry)["features"]:
             props = feature["properties"]
             row = {"doc_id": doc.doc_id, **props, "place_id": props.get("id")}
             if "candidates" in props:

@@ -26,7 +26,7 @@ def _rows(frame):
 
 
 def test_seed_facts_give_three_events(gaz):
-    events = extract_events(SEED, published="2014-02-20", gazetteer=gaz)
+    events = extract_events(SEED, published="2014-02-20", gaz=gaz)
     assert _rows(events) == [("2014-02-17", "Armed clash", "base:kepashiato"),
                              ("2014-02-18", "Armed clash", "base:union-mantaro"),
                              ("2014-02-18", "Armed clash", "base:ccano")]
@@ -86,7 +86,7 @@ def test_santo_domingo_is_not_a_sunday():
      ("Violence against civilians", "Attack", "Shining Path", "Civilians (Peru)", 1)),
 ])
 def test_types_actors_and_tolls(gaz, text, published, expected):
-    events = extract_events("Headline\n\n" + text, published=published, gazetteer=gaz)
+    events = extract_events("Headline\n\n" + text, published=published, gaz=gaz)
     assert len(events) == 1
     e = events.iloc[0]
     assert (e.event_type, e.sub_event_type, e.actor1, e.actor2, e.fatalities) == expected
@@ -95,19 +95,19 @@ def test_types_actors_and_tolls(gaz, text, published, expected):
 def test_background_and_policy_are_not_events(gaz):
     text = ("Peru to start coca eradication\n\nPeru will begin eradicating coca in the VRAEM this year. "
             "It was the deadliest attack on security forces in the VRAEM since 2016.")
-    assert len(extract_events(text, published="2014-03-12", gazetteer=gaz)) == 0
+    assert len(extract_events(text, published="2014-03-12", gaz=gaz)) == 0
 
 
 @pytest.mark.parametrize("text", ["", "   ", "<p></p>"])
 def test_empty_text_gives_an_empty_frame(gaz, text):
-    events = extract_events(text, published="2020-01-01", gazetteer=gaz)
+    events = extract_events(text, published="2020-01-01", gaz=gaz)
     assert len(events) == 0 and list(events.columns) == [*EVENT_COLUMNS, "geometry"]
 
 
 @pytest.mark.parametrize("bad", ["2014-02-30", "20/02/2014", ""])
 def test_bad_publication_date_is_refused(gaz, bad):
     with pytest.raises(InvalidInputError, match="published"):
-        extract_events(SEED, published=bad or None, gazetteer=gaz)
+        extract_events(SEED, published=bad or None, gaz=gaz)
 
 
 def test_cli_extract_writes_and_refuses_to_overwrite(tmp_path):

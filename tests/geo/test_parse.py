@@ -11,7 +11,7 @@ from geo.parse import geoparse, parse_text
 
 
 def _features(text, gaz, **kw):
-    return parse_text(text, gazetteer=gaz, **kw)["features"]
+    return parse_text(text, gaz=gaz, **kw)["features"]
 
 
 def _places(text, gaz):
@@ -118,13 +118,13 @@ def test_html_is_skipped_and_offsets_point_into_the_raw_text(gaz):
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "<p></p>"])
 def test_empty_input(gaz, text):
-    assert parse_text(text, gazetteer=gaz) == {"type": "FeatureCollection", "features": []}
+    assert parse_text(text, gaz=gaz) == {"type": "FeatureCollection", "features": []}
 
 
 def test_enormous_input_is_parsed_in_pieces_with_offsets_kept(gaz):
     para = "Rebels attacked the Kepashiato military base in Cusco on Monday.\n\n"
     text = para * 40_000  # ~2.6 MB, more than two pieces
-    found = list(geoparse(text, gazetteer=gaz, chunk_chars=1_000_000))
+    found = list(geoparse(text, gaz=gaz, chunk_chars=1_000_000))
     assert len(found) == 80_000
     assert all(text[m.start:m.end] == m.text for m in found[::997])
     assert found[-1].start == len(text) - len(para) + para.index("Cusco")

@@ -69,7 +69,7 @@ def test_every_source_kind_gives_the_same_mentions_as_parsing_each_text(kind, so
 
     out = parse_documents(sources[kind], chunk_size=2, gaz=gaz, progress=False)
     expected = [(f["properties"]["text"], f["properties"]["id"]) for t in TEXTS
-                for f in parse_text(t, gazetteer=gaz)["features"]]
+                for f in parse_text(t, gaz=gaz)["features"]]
     assert list(zip(out["text"], out["place_id"])) == expected
     assert "Kepashiato" in set(out["text"])
     assert out.crs == "EPSG:4326"

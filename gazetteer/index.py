@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .atomic import write_bytes
 from .names import fold, phonetic, split_key
 from .place import Kind, Place
 from .sources import COLUMNS, curated, datapack, geonames
@@ -286,17 +286,5 @@ def load_or_build(*, files: curated.CuratedFiles | None = None, data_dir: Path |
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
             pass  # a stale or truncated cache is rebuilt below
     index = build(files=files, data_dir=data_dir, countries=countries)
-    _atomic_pickle(index, path)
+    write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
     return index, path
-
-
-def _atomic_pickle(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

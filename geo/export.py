@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gazetteer.atomic import replacing
 from gazetteer.errors import InvalidInputError, OutputExistsError
 
 from geo.schema import CRS, EVENT_COLUMNS
@@ -98,7 +97,7 @@ def write(frame: gpd.GeoDataFrame, path: str | os.PathLike, *, format: str | Non
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
     frame = _to_wgs84(frame)
-    with _atomic(path) as tmp:
+    with replacing(path) as tmp:
         if kind == "geojson":
             with open(tmp, "w", encoding="utf-8") as fh:
                 write_geojson(frame, fh)
@@ -127,7 +126,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool
         raise InvalidInputError(f"a table is written as .csv or .json, not {suffix or 'no extension'!r}")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
-    with _atomic(path) as tmp:
+    with replacing(path) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         else:
@@ -318,22 +317,3 @@ def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if frame.crs is None:
         return frame.set_crs(CRS)
     return frame if frame.crs.to_epsg() == 4326 else frame.to_crs(CRS)
-
-
-class _atomic:
-    """A temporary path beside ``target``, moved onto it when the block succeeds."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=self.target.parent))
-        return self.dir / self.target.name
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                os.replace(self.dir / self.target.name, self.target)
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)

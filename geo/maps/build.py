@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 import warnings
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -22,6 +21,7 @@ from folium import plugins
 from folium.map import Layer
 from folium.template import Template
 
+from gazetteer.atomic import write_bytes
 from gazetteer.errors import InvalidInputError, OutputExistsError
 from geo.maps.eventdata import TEXT_BUDGET, EncodedEvents, encode_events
 from geo.maps.eventlayers import EventData, EventHeatLayer, EventTypeLayer, TimeSlider
@@ -253,22 +253,8 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False,
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it (missing folders are made).
-
-    The file gets the mode of the one it replaces, else 0644 (``mkstemp`` makes
-    0600, which a web server or a colleague's account could not read).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` through a temporary file beside it (missing folders are made)."""
+    write_bytes(path, data)
 
 
 class _Parts:

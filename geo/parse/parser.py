@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer, Resolution
+from gazetteer.atomic import write_text
 from gazetteer.errors import InvalidInputError
 
 from .automaton import scanner_for
@@ -187,14 +188,4 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file."""
-    import tempfile
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)

@@ -17,13 +17,12 @@ import json
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import geopandas as gpd
 
+from gazetteer.atomic import replacing, write_text
 from gazetteer.errors import InvalidInputError, OutputExistsError
 
 __all__ = ["open_writer", "write_part", "part_name", "PartitionedWriter", "FileWriter", "StreamWriter",
@@ -50,7 +49,7 @@ def write_part(out_dir: str | os.PathLike, number: int, frame: gpd.GeoDataFrame)
     Dask workers call this themselves, so the directory must be reachable
     from them (a local or shared file system).
     """
-    with _atomic(Path(out_dir) / part_name(number)) as tmp:
+    with replacing(Path(out_dir) / part_name(number)) as tmp:
         frame.to_parquet(tmp, index=False)
     return summarise(frame)
 
@@ -107,8 +106,7 @@ class PartitionedWriter:
         return write_part(self.path, number, frame)
 
     def close(self, manifest: dict[str, Any]) -> None:
-        with _atomic(self.path / MANIFEST) as tmp:
-            Path(tmp).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_text(self.path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
 
     def abort(self) -> None:
         """Keep the parts written so far (each is complete) but no manifest."""
@@ -122,14 +120,12 @@ class FileWriter:
     def __init__(self, path: Path, *, overwrite: bool = False) -> None:
         if path.exists() and not overwrite:
             raise OutputExistsError(f"{path} exists; pass --overwrite (overwrite=True) to replace it")
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.suffix = path.suffix.lower()
-        # The temporary name keeps the real suffix: GDAL checks it for GeoPackages.
-        fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
-        os.close(fd)
-        if self.suffix == ".gpkg":
-            os.unlink(self._tmp)  # GDAL creates the GeoPackage itself
+        # The temporary file keeps the real name (GDAL checks the suffix of a
+        # GeoPackage) and is moved onto ``path`` by close(), removed by abort().
+        self._stack = contextlib.ExitStack()
+        self._tmp = str(self._stack.enter_context(replacing(path)))
         self._geojson = _GeoJSON(open(self._tmp, "w", encoding="utf-8")) if self.suffix == ".geojson" else None
         self._parquet = None
         self._schema = None
@@ -164,19 +160,18 @@ class FileWriter:
 
     def close(self, manifest: dict[str, Any]) -> None:
         self._release()
-        if self._geojson is not None:
-            self._geojson.fh.close()
-        os.replace(self._tmp, self.path)
+        self._stack.close()
 
     def abort(self) -> None:
         self._release()
-        Path(self._tmp).unlink(missing_ok=True)
+        self._stack.__exit__(RuntimeError, RuntimeError("aborted"), None)
 
     def _release(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
         if self._geojson is not None:
             self._geojson.close()
+            self._geojson.fh.close()
 
 
 class StreamWriter:
@@ -249,15 +244,3 @@ def _with_coordinates(frame: gpd.GeoDataFrame):
         out["longitude"] = shapely.get_x(point)
         out["latitude"] = shapely.get_y(point)
     return out
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[str]:
-    """A temporary file beside ``path``, moved onto it when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -71,13 +71,8 @@ def mentions_frame(docs: list[Document], gaz: Gazetteer, *, geometry: str = "poi
 
 def _typed(records: list[dict], geoms: list) -> gpd.GeoDataFrame:
     """Fixed columns and dtypes, so every chunk writes the same Parquet schema."""
-    frame = pd.DataFrame.from_records(records, columns=list(MENTION_COLUMNS)) if records else None
-    data = {}
-    for column, dtype in MENTION_COLUMNS.items():
-        values = frame[column] if frame is not None else []
-        if dtype == "string":
-            values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
-        data[column] = pd.array(values, dtype=dtype)
+    data = {column: pd.array([r.get(column) for r in records], dtype=dtype)
+            for column, dtype in MENTION_COLUMNS.items()}
     return gpd.GeoDataFrame(data, geometry=_geometries(geoms), crs=CRS)
 
 

@@ -65,11 +65,16 @@ def profiled(enabled: bool, result: dict):
     finally:
         prof.disable()
         stats = pstats.Stats(prof).stats
-        top = sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:15]
-        total = sum(v[2] for v in stats.values())
-        result["profile_total_s"] = round(total, 2)
-        result["profile"] = [[f"{Path(f).name}:{line}({fn})", round(tt, 3), round(ct, 3)]
-                             for (f, line, fn), (_cc, _nc, tt, ct, _callers) in top]
+        result["profile_total_s"] = round(sum(v[2] for v in stats.values()), 2)
+
+        def rows(items):
+            return [[f"{Path(f).name}:{line}({fn})", round(tt, 3), round(ct, 3)]
+                    for (f, line, fn), (_cc, _nc, tt, ct, _callers) in items[:15]]
+
+        result["profile"] = rows(sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True))
+        # The project's own functions by cumulative time: which stage of the pipeline costs what.
+        ours = [kv for kv in stats.items() if any(f"/{pkg}/" in kv[0][0] for pkg in ("geo", "gazetteer"))]
+        result["profile_stages"] = rows(sorted(ours, key=lambda kv: kv[1][3], reverse=True))
 
 
 def emit(result: dict) -> None:

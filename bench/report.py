@@ -224,5 +224,9 @@ def _profiles(r: dict) -> list[str]:
         out += [f"### Profile: {label}", "", f"cProfile, {j['profile_total_s']:.1f} s of own time in all; the "
                 "functions with the most own time:", "", "| function | own s | cumulative s |", "|---|---:|---:|"]
         out += [f"| `{re.sub(r'[|]', '/', name)}` | {own:.2f} | {cum:.2f} |" for name, own, cum in j["profile"][:12]]
+        if j.get("profile_stages"):
+            out += ["", "The project's functions with the most cumulative time (the stages):", "",
+                    "| function | own s | cumulative s |", "|---|---:|---:|"]
+            out += [f"| `{name}` | {own:.2f} | {cum:.2f} |" for name, own, cum in j["profile_stages"][:12]]
         out.append("")
     return (["## Profiles of the missed targets", ""] + out) if out else []

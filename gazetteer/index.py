@@ -189,13 +189,14 @@ def _place_regions(regions: pd.DataFrame, members: dict[str, tuple[str, ...]],
                 continue
             pts = shapely.points(rows.loc[ids, "lon"].to_numpy(float), rows.loc[ids, "lat"].to_numpy(float))
             geom = shapely.convex_hull(shapely.multipoints(pts)).buffer(APPROX_BUFFER_DEG)
-        point = geom.representative_point() if not exact else geom.point_on_surface()
+        point = geom.representative_point()  # inside the region, unlike a centroid
         regions.iloc[i, regions.columns.get_loc("lat")] = point.y
         regions.iloc[i, regions.columns.get_loc("lon")] = point.x
         regions.iloc[i, regions.columns.get_loc("exact")] = exact
         deps = sorted({c[:2] for c in codes})
         if len(deps) == 1:
-            dep = rows.get("name", {}).get(f"ubigeo:{deps[0]}") if f"ubigeo:{deps[0]}" in rows.index else None
+            dep_id = f"ubigeo:{deps[0]}"
+            dep = rows.at[dep_id, "name"] if dep_id in rows.index else None
             regions.iloc[i, regions.columns.get_loc("admin1_code")] = deps[0]
             regions.iloc[i, regions.columns.get_loc("admin1")] = dep
         region_wkb[rid] = shapely.to_wkb(geom)

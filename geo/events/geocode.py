@@ -309,8 +309,12 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
     geo_prec = np.full(len(out), -1)
     where_prec = np.full(len(out), -1)
     counts = {"unresolved": 0, "ambiguous": 0}
+    # rows of each distinct key, found with one sort rather than a scan per key
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(results) + 1))
     for k, (res, name, note) in enumerate(results):
-        members = rows[inverse.ravel() == k] if len(results) > 1 else rows
+        members = rows[order[bounds[k]:bounds[k + 1]]]
         if res is None or res.best is None:
             reason = res.reason if res is not None else "no location, admin unit or coordinates given"
             status = "invalid" if res is not None and res.status == "invalid" else "unresolved"

@@ -7,7 +7,6 @@ dependency, so this source works offline on a fresh install.
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 
@@ -25,15 +24,15 @@ DEFAULT_COUNTRIES = ("PE", "CO", "EC", "BO", "BR", "CL", "VE")
 # except Lima Province ("LMA"), which belongs to department 15.
 _PE_ADMIN1_FIX = {"LMA": "15"}
 
-# Alternate names worth keeping: Latin script, not airport codes.
-_LATIN = re.compile(r"^[\w\s'’.\-()]+$", re.ASCII | re.IGNORECASE)
-
-
 def _keep_alias(name: str) -> bool:
-    if len(name) < 3 or name.isupper() and len(name) <= 4 or name == name.lower():
+    """Alternate names worth keeping: Latin script, capitalised, not airport codes.
+
+    GeoNames' all-lowercase alternates are transliterations ("sant rwza dl
+    yakwma"), not names anyone writes.
+    """
+    if len(name) < 3 or (name.isupper() and len(name) <= 4) or name == name.lower():
         return False
-    ascii_ok = _LATIN.match(name.encode("ascii", "ignore").decode() or "-")
-    return bool(ascii_ok) and all(ord(c) < 0x250 for c in name)
+    return all(ord(c) < 0x250 for c in name)  # Latin, Latin-1 and Latin Extended
 
 
 def load(countries: tuple[str, ...] = DEFAULT_COUNTRIES, *, min_population: int = 500) -> pd.DataFrame:

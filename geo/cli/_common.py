@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -37,8 +38,10 @@ def handle_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except BrokenPipeError:
-            # the reader of stdout went away (`geo ... | head`): not an error
-            sys.stderr.close()
+            # The reader of stdout went away (`geo ... | head`): not an error.
+            # Point stdout at devnull so the interpreter's last flush is quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(0)
         except GeoError as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
+
+from gazetteer.atomic import write_text
 
 from geo.scale.cli import OUTPUT_HELP, batch_options, is_document_source, parse_batch
 
@@ -48,10 +51,10 @@ def parse(file: Path, output: Path | None, overwrite: bool, engine: str | None, 
     """
     from geo.parse import parse_text
 
+    if output is not None:
+        check_output(output, overwrite)  # before any work is done
     gaz = load_gazetteer(data_dir, no_datapack)
     if is_document_source(file) or engine or scheduler or chunk_size:
-        if output is not None:
-            check_output(output, overwrite)
         parse_batch(file, output=output, gaz=gaz, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
                     geometry=geometry, overwrite=overwrite)
         return
@@ -62,10 +65,6 @@ def parse(file: Path, output: Path | None, overwrite: bool, engine: str | None, 
     if bad:
         click.echo(f"{bad} of {len(result['features'])} mentions are ambiguous or unresolved", err=True)
     if output is not None:
-        from gazetteer.atomic import write_text
-        import json
-
-        check_output(output, overwrite)
         write_text(output, json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:
         emit_json(result)

@@ -24,7 +24,6 @@ import shapely
 
 from gazetteer import Gazetteer, Kind, Precision, Resolution
 from gazetteer.names import fold
-from gazetteer.resolver import MARGIN
 
 from geo.schema import CRS, EVENT_COLUMNS
 
@@ -50,7 +49,6 @@ COUNTRY_BOUNDS = {
 _FINE = {None, Precision.POINT.value, Precision.NEAR.value, Precision.DISTRICT.value}
 _ADMIN_LEVEL = {Precision.PROVINCE.value: 2, Precision.DEPARTMENT.value: 1}
 _SETTLEMENT_KINDS = (Kind.POPULATED_PLACE.value, Kind.CAPITAL.value)
-_CLOSE = re.compile(r"^(\d+) places match ")  # the resolver's reason for an ambiguous result
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 _ACLED_PAIR = re.compile(r"^(?P<outer>.+?)\s+-\s+(?P<inner>.+)$")  # ACLED's "Lima - Ancon"
 _DISTRICTS: "weakref.WeakKeyDictionary[Gazetteer, _Districts]" = weakref.WeakKeyDictionary()
@@ -418,8 +416,7 @@ def _prefer_settlement(res):
     """
     if res.status != "ambiguous" or res.best is None:
         return res
-    m = _CLOSE.match(res.reason)
-    close = res.candidates[:int(m[1])] if m else [c for c in res.candidates if res.best.score - c.score < MARGIN]
+    close = res.candidates[:res.close]
     towns = [c for c in close if c.place.kind.value in _SETTLEMENT_KINDS]
     if len(towns) != 1:
         return res

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium import plugins
 from folium.map import Layer
 from folium.template import Template
@@ -30,6 +30,7 @@ from geo.maps.control import BOUNDARIES, CONTEXT, EVENTS, GROUPS, GroupedLayers
 from geo.maps.features import Layers
 from geo.maps.layers import base_layers, boundary_layers, choropleth_layer
 from geo.maps.regions import region_layers
+from geo.maps.render import Raw, new_map
 from geo.maps.legend import Legend, LegendEntry, circle, circles, gradient
 from geo.maps.style import HEAT_GRADIENT, PAGE_CSS, marker_radius
 
@@ -159,9 +160,9 @@ def make_map(
     boundaries = dict(boundaries or {})
     encoded = encode_events(events, text_budget=text_budget) if events is not None else None
 
-    m = folium.Map(location=_DEFAULT_CENTER, zoom_start=8, tiles=None, control_scale=True, prefer_canvas=False)
+    m = new_map(location=_DEFAULT_CENTER, zoom_start=8, tiles=None, control_scale=True, prefer_canvas=False)
     m.default_css = [(name, url) for name, url in m.default_css if name not in _UNUSED_CSS]
-    m.get_root().header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="geo_page_css")
+    m.get_root().header.add_child(Raw(f"<style>{PAGE_CSS}</style>"), name="geo_page_css")
     tiles = [folium.TileLayer(provider, name=name, show=i == 0).add_to(m)
              for i, (provider, name) in enumerate(BASE_MAPS.items())]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, Figure
+from branca.element import Figure
 import numpy as np
 import pandas as pd
 import shapely
@@ -17,6 +17,7 @@ from folium.utilities import JsCode
 
 from gazetteer.errors import InvalidInputError
 from geo.maps.legend import LegendEntry
+from geo.maps.render import Raw
 from geo.maps.style import html_text
 
 __all__ = ["Layers", "BIND_POPUPS", "COORD_DECIMALS", "APPROXIMATE_NOTE", "prepare_frame", "simplified",
@@ -59,8 +60,8 @@ def add_page_assets(element, key: str, *, css: str, js: str) -> None:
     figure = element.get_root()
     if not isinstance(figure, Figure):
         raise TypeError(f"{type(element).__name__} must be added to a folium Map before rendering")
-    figure.header.add_child(Element(f"<style>{css}</style>"), name=f"{key}_css")
-    figure.header.add_child(Element(f"<script>{js}</script>"), name=f"{key}_js")
+    figure.header.add_child(Raw(f"<style>{css}</style>"), name=f"{key}_css")
+    figure.header.add_child(Raw(f"<script>{js}</script>"), name=f"{key}_js")
 
 
 def is_blank(value: Any) -> bool:

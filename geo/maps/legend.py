@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.template import Template
+
+from geo.maps.render import Raw
 
 __all__ = ["Legend", "LegendEntry", "circle", "circles", "square", "line", "icon", "gradient"]
 
@@ -166,5 +168,5 @@ class Legend(MacroElement):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("Legend must be added to a folium Map before rendering")
-        figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="geo_legend_css")
+        figure.header.add_child(Raw(f"<style>{_CSS}</style>"), name="geo_legend_css")
         super().render(**kwargs)

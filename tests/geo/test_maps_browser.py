@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_maps import XSS, XSS_URL, full_map, payload, synthetic_events
+from conftest_maps import XSS, XSS_URL, events_frame, full_map, payload, synthetic_events
 from geo.maps import make_map, save_map
 from geo.maps import assets
 from geo.maps.coca import COCA_LAYER_NAME, NO_FIGURE_COLOR
@@ -296,3 +296,35 @@ def test_screenshot_writes_a_png_of_the_window_and_refuses_to_overwrite(browser,
     assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (800, 600)
     with pytest.raises(OutputExistsError):
         screenshot(small_map, png, browser=browser)
+
+
+def test_template_syntax_in_the_data_shows_literally_on_screen(browser, tmp_path):
+    """Jinja syntax in names, notes and the title is text on screen, never evaluated."""
+    text = "{{ 7*7 }} {% if true %}Y{% endif %} {# x"
+    events = events_frame()
+    for column in ("event_type", "notes", "actor1", "location"):
+        events[column] = f"{column} {text}"
+    path = save_map(make_map(events, title=f"title {text}", choropleth=None), tmp_path / "tpl.html",
+                    self_contained=True)
+    opened = Page(browser, path)
+    try:
+        labels = opened.js("Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+                           ".map(l => l.textContent.trim())")
+        assert f"Events: event_type {text}" in labels
+        assert f"event_type {text}" in opened.page.locator("#geo-legend").inner_text()
+        assert opened.page.locator(".geo-title").inner_text() == f"title {text}"
+        assert opened.page.title() == f"title {text}"
+        popups = opened.js(f"""() => {{
+            const seen = [];
+            {MAP_JS}.eachLayer(layer => {{
+                if (layer._geoIndex !== undefined) {{
+                    layer.fire('click', {{latlng: layer.getLatLng()}}, true);
+                    seen.push(layer.getPopup()._contentNode.textContent);
+                }}
+            }});
+            return seen;
+        }}""")
+        assert popups and all(f"notes {text}" in p and f"location {text}" in p for p in popups)
+        assert opened.errors == []
+    finally:
+        opened.page.close()

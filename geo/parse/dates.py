@@ -9,9 +9,18 @@ month alone ("In April", "en marzo de 2008": month precision) and years
 ("in 2009": year precision). A date without a year takes the publication's
 year, or the year before when that would put it after publication.
 
+"Last night"/"anoche" is the day before the reference date; "early today",
+"this morning", "esta madrugada" the reference date itself. Expressions that
+place a sentence in the past ("last year", "el año pasado", "years ago", "in
+the 1980s", "en los años ochenta") are found with ``kind="past"``: what they
+date is background, not news.
+
 Expressions that date the *report* rather than the event are skipped: the
-dateline ("LIMA, Feb 20 -", "Bogotá, 7 may (EFE).-") and a date right after a
-speech verb ("officials said on Monday", "informó hoy").
+dateline and a date right after a speech verb ("officials said on Monday",
+"informó hoy"). :func:`read_dateline` recognises datelines of wire, radio,
+FBIS and Spanish agency styles ("LIMA, 9 JAN 90 (EFE) -- [TEXT]", "LIMA, March
+14, 2024 (Reuters) -", "Lima, 14 mar (EFE).-", "HUANCAYO (Peru), May 2 (AFP) -",
+"Huancayo.-"); its date is the reference that relative dates resolve against.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from gazetteer.names import fold
 
 from .lexicon import Lexicon, lexicon
 
-__all__ = ["DateMention", "dateline_end", "find_dates", "parse_published"]
+__all__ = ["DateMention", "Dateline", "dateline_end", "find_dates", "parse_published", "read_dateline"]
 
 _NUM = r"(\d{1,2})"
 _YEAR = r"((?:19|20)\d{2})"
@@ -67,9 +76,16 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
         ("my", re.compile(rf"\b(?:in|en|de|since|desde|early|late|mid|fines de|inicios de|mediados de)\s+"
                           rf"({months})(?:\s+(?:de|del|of)?\s*{_YEAR})?\b")),
         ("weekday", re.compile(rf"\b({days})\b")),
+        ("last_night", re.compile(r"\b(?:last night|late last night|overnight|anoche|la noche de ayer|"
+                                  r"ayer por la noche|la noche anterior)\b")),
         ("yesterday", re.compile(r"\b(?:yesterday|ayer)\b")),
         ("before_yesterday", re.compile(r"\b(?:the day before yesterday|anteayer|antier)\b")),
-        ("today", re.compile(r"\b(?:today|hoy|this morning|esta manana)\b")),
+        ("today", re.compile(r"\b(?:early today|today|hoy|this morning|this afternoon|tonight|esta manana|"
+                             r"esta madrugada|esta tarde|esta noche|la madrugada de hoy|en horas de la madrugada)\b")),
+        ("past", re.compile(r"\b(?:last year|a year ago|years? ago|the previous year|in the (?:19|20)?\d0'?s|"
+                            r"(?:in|during) the (?:past|last) (?:decade|years)|el ano pasado|hace (?:\w+ )?anos?|"
+                            r"(?:en )?los anos (?:ochenta|noventa|setenta|\d0)|en la decada de|years later|"
+                            r"anos despues|\w+ years earlier)\b")),
         ("next_day", re.compile(r"\b(?:the next day|the following day|a day later|next day|al dia siguiente|"
                                 r"un dia despues|el dia siguiente|al otro dia)\b")),
         ("same_day", re.compile(r"\b(?:hours later|later that day|the same day|horas despues|ese mismo dia|"
@@ -81,13 +97,115 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
 _CACHE: dict[int, list] = {}
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|dijo|informo|informaron|senalo|"
                             r"indico|afirmo|anuncio|declaro|reporto)\s+(?:on\s+|el\s+|este\s+)?$")
-_DATELINE = re.compile(r"^\s*[A-Za-zÁÉÍÓÚÑáéíóúñ .'’]{2,40}(?:,\s*[^\n]{1,30}?)?\s*(?:\([^)\n]{1,30}\))?\s*\.?\s*[-–—]+\s")
+_LETTERS = "A-Za-zÁÉÍÓÚÑÜáéíóúñü"
+#: CITY [(COUNTRY)] [, Country] [, DATE] [(AGENCY)] SEPARATOR [[TEXT]] [[REPORT]] ...
+_DATELINE = re.compile(
+    rf"(?P<city>[{_LETTERS}][{_LETTERS}'’]*(?:[ -][{_LETTERS}][{_LETTERS}'’]*){{0,3}})"
+    rf"(?:\s*\((?P<country>[{_LETTERS} .]{{2,30}})\))?"
+    rf"(?:,\s*(?P<country2>[{_LETTERS}]+(?: [{_LETTERS}]+)?)(?=,))?"
+    rf"(?:,\s*(?P<date>[{_LETTERS}0-9 .,]{{1,30}}?))?"
+    r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?"
+    r"(?P<sep>\s*\.?\s*(?:--|[-–—]|\.[-–—]|\|)\s+|(?<=\))\.\s+|\.-\s*|\s*:\s+(?=\[))"
+    r"(?P<tags>(?:\[[^\]\n]{1,80}\]\s*)*)"
+)
+_DATE_IN_DATELINE = re.compile(r"^(?:(\d{1,2})\s+(?:de\s+)?([a-z]+)\.?(?:,?\s+(\d{2}|\d{4}))?|"
+                               r"([a-z]+)\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?|no date|sin fecha)$")
+#: Lines at the top that are not the story: corpus ids, "(INTEL TEXT PROC)".
+_HEADER_LINE = re.compile(r"^[A-Z0-9-]+(?:\s+\([^)\n]*\))?\s*$")
 
 
-def dateline_end(paragraph: str) -> int:
+@dataclass(frozen=True)
+class Dateline:
+    """The dateline of a report: its span (tags included), the city as written, its date.
+
+    ``date`` is None when the dateline gives none ("LIMA, NO DATE --"), and
+    the publication date is then the reference for relative dates.
+    """
+
+    start: int
+    end: int
+    city: str
+    city_start: int
+    date: dt.date | None
+    agency: str | None = None
+
+
+def read_dateline(text: str, published: dt.date, *, words: Lexicon | None = None,
+                  search_lines: int = 4) -> Dateline | None:
+    """The dateline at the start of ``text`` (or of one of its first lines), or None.
+
+    A line counts as a dateline when a city of at most four words is followed
+    by a date, an agency in parentheses, or a separator that only datelines
+    use ("--", ".-", "|", a dash after an all-capitals city), then the story.
+    """
+    words = words or lexicon()
+    pos = 0
+    for _ in range(search_lines):
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end == -1 else line_end
+        found = _dateline_at(text, pos, published, words)
+        if found is not None:
+            return found
+        line = text[pos:line_end]
+        if not _HEADER_LINE.match(line) and len(line) > 160:
+            return None  # the story has begun
+        pos = line_end + 1
+        if pos >= len(text):
+            return None
+    return None
+
+
+def _dateline_at(text: str, pos: int, published: dt.date, words: Lexicon) -> Dateline | None:
+    m = _DATELINE.match(text, pos)
+    if m is None or m.end() >= len(text):
+        return None
+    city = m.group("city")
+    if city.split()[0].lower() in ("the", "el", "la", "los", "las", "a", "un", "una", "in", "en"):
+        return None
+    date_text = (m.group("date") or "").strip(" ,.")
+    sep = m.group("sep").strip()
+    strong_sep = sep in ("--", ".-", ".–", ".—", "|", ":") or bool(m.group("tags"))
+    date = None
+    if date_text:
+        parsed = _dateline_date(_fold_keep(date_text), published, words)
+        if parsed is False and not (strong_sep and re.fullmatch(rf"[{_LETTERS} ]+", date_text)):
+            return None  # ", and then" or other words: the comma was not a dateline's
+        date = parsed or None
+        date_text = date_text if parsed is not False else ""
+    capitals = city.isupper() and len(city) > 2
+    if not (date_text or m.group("agency") or strong_sep or (capitals and sep)):
+        return None
+    if m.group("country") and not date_text and not m.group("agency") and not strong_sep:
+        return None
+    return Dateline(start=pos, end=m.end(), city=city, city_start=m.start("city"), date=date,
+                    agency=m.group("agency"))
+
+
+def _dateline_date(folded: str, published: dt.date, words: Lexicon):
+    """The date of a dateline ("9 jan 90", "march 14, 2024", "14 mar", "no date"); False if not a date."""
+    m = _DATE_IN_DATELINE.match(folded.strip())
+    if m is None:
+        return False
+    if m.group(0) in ("no date", "sin fecha"):
+        return None
+    if m.group(1):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    else:
+        month, day, year = m.group(4), m.group(5), m.group(6)
+    if month not in words.months:
+        return False
+    if year and len(year) == 2:
+        year = str((1900 if int(year) > 30 else 2000) + int(year))
+    value = _date(int(day), words.months[month], year, published, "day")
+    return value[0] if value else False
+
+
+def dateline_end(paragraph: str, published: dt.date | None = None) -> int:
     """Length of the dateline at the start of a paragraph ("LIMA, Feb 20 (AP) - "), 0 when none."""
-    m = _DATELINE.match(paragraph)
-    return m.end() if m else 0
+    found = _dateline_at(paragraph, 0, published or dt.date.today(), lexicon())
+    return found.end if found else 0
 
 
 def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None) -> list[DateMention]:
@@ -131,12 +249,14 @@ def _value(name: str, m: re.Match, published: dt.date, words: Lexicon):
     if name == "weekday":
         back = (published.weekday() - words.days[m.group(1)]) % 7
         return published - dt.timedelta(days=back), "day"
-    if name == "yesterday":
+    if name in ("yesterday", "last_night"):
         return published - dt.timedelta(days=1), "day"
     if name == "before_yesterday":
         return published - dt.timedelta(days=2), "day"
     if name == "today":
         return published, "day"
+    if name == "past":
+        return None, "year"
     if name in ("next_day", "same_day"):
         return None, "day", name
     if name == "year":

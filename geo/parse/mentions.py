@@ -432,12 +432,14 @@ _RIGHT_FILLERS = frozenset({"military", "militar", "army", "police", "policial",
 def _is_dateline(doc: Document, m: Mention) -> bool:
     """``LIMA, Feb 20 -`` or ``AYACUCHO, Peru (Reuters) -`` at the start of a paragraph."""
     line_start = doc.clean.rfind("\n", 0, m.start) + 1
-    if line_start == 0 or _NON_SPACE.search(doc.clean, line_start, m.start):
+    if _NON_SPACE.search(doc.clean, line_start, m.start):
         return False
     from .dates import dateline_end
 
-    if m.end <= line_start + dateline_end(doc.clean[line_start:line_start + 120]):
-        return True  # "Lima, 13 abr (EFE).-", "AYACUCHO, Peru, June 2 (EFE) -"
+    if m.end <= line_start + dateline_end(doc.clean[line_start:line_start + 160]):
+        return True  # "Lima, 13 abr (EFE).-", "AYACUCHO, Peru, June 2 (EFE) -", "LIMA, 9 JAN 90 (EFE) --"
+    if line_start == 0:
+        return False  # the headline
     follow = doc.clean[m.end:m.end + 2].lstrip()[:1]
     if m.text.isupper():
         return follow in (",", "(", "-", "—", "–", ".")

@@ -344,8 +344,8 @@ def _sentences(clean: str) -> list[tuple[int, int]]:
             last = before[-1].casefold() if before else ""
             if last in abbreviations or len(last) == 1 and before[-1].isupper():
                 continue  # "Gen. Ruiz", "J. Pérez"
-            if last in words.months and nxt.isdigit():
-                continue  # "Feb. 20"
+            if last in words.months and clean[end:end + 3].lstrip()[:1].isdigit():
+                continue  # "Feb. 20", "Aug. 15"
             if nxt and nxt.islower():
                 continue
         if clean[start:end].strip():

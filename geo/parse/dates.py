@@ -277,10 +277,20 @@ def _date(day: int, month: int, year: str | None, published: dt.date, precision:
         return None  # "31 de febrero": not a date
 
 
+class _KeepTable(dict):
+    """``str.translate`` table for :func:`_fold_keep`, filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = fold(ch) if not ch.isascii() else ch.lower()
+        out = f if len(f) == 1 else (" " if not f else f[0])
+        self[code] = out
+        return out
+
+
+_KEEP = _KeepTable()
+
+
 def _fold_keep(text: str) -> str:
     """Lower case without accents, one character per character."""
-    out = []
-    for ch in text:
-        f = fold(ch) if not ch.isascii() else ch.lower()
-        out.append(f if len(f) == 1 else (" " if not f else f[0]))
-    return "".join(out)
+    return text.translate(_KEEP)

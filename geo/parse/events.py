@@ -669,11 +669,14 @@ def _clauses(folded: str) -> list[str]:
 
 def _frame(events: list[Event], *, source: str | None, source_url: str | None):
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
     import shapely
 
     from geo.schema import CRS, EVENT_COLUMNS
 
+    if not events:
+        return _empty_frame().copy()
     rows: list[dict[str, Any]] = []
     geoms = []
     for n, ev in enumerate(events, 1):
@@ -700,10 +703,22 @@ def _frame(events: list[Event], *, source: str | None, source_url: str | None):
             "reason": (loc.resolution.reason if loc is not None else "no place named for this event") or "",
         })
         geoms.append(shapely.Point(place.lon, place.lat) if place else None)
-    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    for col, (dtype, _) in EVENT_COLUMNS.items():
-        frame[col] = frame[col].astype(dtype)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    # One typed array per column, built once: far cheaper per report than astype on each column.
+    columns = {col: pd.array([row[col] for row in rows], dtype=dtype) for col, (dtype, _) in EVENT_COLUMNS.items()}
+    geometry = gpd.array.from_shapely(np.array(geoms, dtype=object), crs=CRS)
+    return gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry=geometry, crs=CRS)
+
+
+@lru_cache(maxsize=1)
+def _empty_frame():
+    """The frame of a report with no event (built once; callers get a copy)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.schema import CRS, EVENT_COLUMNS
+
+    columns = {col: pd.array([], dtype=dtype) for col, (dtype, _) in EVENT_COLUMNS.items()}
+    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
 
 
 def events_geojson(frame) -> dict[str, Any]:

@@ -294,6 +294,10 @@ class _Extractor:
         targets: list[ParsedMention | None] = self._locations(i, places, pos + s0, earlier, dated)
         if not targets and self.dateline_place is not None and _HERE.search(folded):
             targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad"
+        if not targets and not places and not earlier:
+            lead = self._lead_place(i)
+            if lead is not None:  # "… a severe blow to Shining Path in Lima. The police presented 29 members arrested …"
+                targets = [lead]
         if not targets:
             # Plainly an event, but no place for it: kept, unresolved, never put at the dateline.
             if not (fatalities or dated and rule.priority >= _STRONG_PRIORITY):
@@ -442,6 +446,15 @@ class _Extractor:
             self._inherited = True
             return [earlier[-1].location]
         return []
+
+    def _lead_place(self, i: int) -> ParsedMention | None:
+        """The one fine place the lead (first sentence of the story) names, when sentence ``i`` follows it."""
+        first = next((k for k, (s0, _) in enumerate(self.doc.sentences) if s0 >= self._headline_end()
+                      and self.by_sentence.get(k) is not None or k == i), None)
+        if first is None or first >= i:
+            return None
+        fine = _unique([p for p in self.by_sentence.get(first, []) if _precision(p) in _FINE])
+        return fine[0] if len(fine) == 1 else None
 
     def _listed(self, after: list[ParsedMention]) -> list[ParsedMention]:
         """Places named as a list right after the trigger ("in X, Y and Z", "en X y Z"), else [].

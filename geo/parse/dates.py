@@ -82,6 +82,9 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
         ("before_yesterday", re.compile(r"\b(?:the day before yesterday|anteayer|antier)\b")),
         ("today", re.compile(r"\b(?:early today|today|hoy|this morning|this afternoon|tonight|esta manana|"
                              r"esta madrugada|esta tarde|esta noche|la madrugada de hoy|en horas de la madrugada)\b")),
+        ("days_ago", re.compile(r"\b(?:(\w+) days? ago|hace (\w+) dias?)\b")),
+        ("few_days", re.compile(r"\b(?:a few days ago|some days ago|recently|hace (?:unos|pocos|algunos) dias|"
+                                r"recientemente|dias atras)\b")),
         ("past", re.compile(r"\b(?:last year|a year ago|years? ago|the previous year|in the (?:19|20)?\d0'?s|"
                             r"(?:in|during) the (?:past|last) (?:decade|years)|el ano pasado|hace (?:\w+ )?anos?|"
                             r"(?:en )?los anos (?:ochenta|noventa|setenta|\d0)|en la decada de|years later|"
@@ -255,6 +258,13 @@ def _value(name: str, m: re.Match, published: dt.date, words: Lexicon):
         return published - dt.timedelta(days=2), "day"
     if name == "today":
         return published, "day"
+    if name == "days_ago":
+        n = words.numbers.get(m.group(1) or m.group(2))
+        if n is None and (m.group(1) or m.group(2) or "").isdigit():
+            n = int(m.group(1) or m.group(2))
+        return (published - dt.timedelta(days=n), "day") if n is not None and n < 60 else None
+    if name == "few_days":
+        return published.replace(day=1), "month"
     if name == "past":
         return None, "year"
     if name in ("next_day", "same_day"):

@@ -1,26 +1,36 @@
 """Events from news text: what happened, when, where, who, and how many died.
 
-Sentence by sentence (the headline is skipped: the lead repeats it), an event
+The report is read the way an analyst codes it (ACLED: one event per
+incident, per location, per day). Its dateline (:func:`geo.parse.dates.read_dateline`:
+wire, radio, FBIS and Spanish agency styles) gives the reference date for
+relative dates; the dateline city is the place only when the text says
+"here" or "in this capital". A headline (a short first line without a full
+stop) is skipped: the lead repeats it. Then, sentence by sentence, an event
 is announced by a trigger from ``event_rules.csv`` (a regular expression on
-the folded sentence with its ACLED type and sub-type); the earliest strong
-trigger decides the type, and killings are typed by who was hit (civilians
-only: *Violence against civilians / Attack*; soldiers or police: *Battles /
-Armed clash*, as ACLED codes ambushes). Then:
+the folded sentence with its ACLED type and sub-type), unless the trigger is
+hypothetical, planned, a legal charge or a kind of act ("a wave of attacks");
+the earliest strong trigger decides the type, refined by weapon (explosives
+without a fight: a bombing) and by who was hit (civilians only: *Violence
+against civilians*; soldiers or police: *Battles / Armed clash*). Then:
 
-- **where**: the first town, base or district named after the trigger (else
-  before it; else in the next sentence; else the previous event's place).
-  Several bases attacked in one sentence are several events;
+- **where**: a place fronted before the trigger ("En Tarma, …"), else the
+  places after it (a list of places: one event each), else before it, else
+  the next sentence's, else the story's first placed sentence's; people,
+  streets, origins of a route and places before "reported that" are not the
+  place. With no place at all the event stays, ``unresolved``;
 - **when**: the date expression nearest the trigger (:mod:`geo.parse.dates`),
-  else the last date of the story so far, else the publication date;
+  not one of something to come; else the last date of the story so far, else
+  the dateline's date;
 - **who**: actors from ``actors.csv``; the initiator is the first side named
   that is not the victim ("a police officer was killed when rebels fired");
   sides named only as the source of the report ("the army said") take no part;
-- **how many**: numbers next to a death word ("killing 13 soldiers", "Doce
-  soldados y siete civiles murieron"), and attackers ("about 30 fighters").
+- **how many**: :mod:`geo.parse.tolls`.
 
-Events in one place on one date of one type are merged. A sentence that
-gives neither a date nor a place finer than a province is background, not an
-event ("the deadliest attack in the VRAEM since 2016").
+The same incident told again (same day, same place, compatible type) is
+merged, keeping the finer place and the more specific type; "another bomb"
+is a new incident. Background is no event: history ("last year", "in the
+1980s", dates months before the report), comparisons ("a similar attack"),
+the pluperfect. The phrase lists for all this are data: ``event_cues.csv``.
 """
 
 from __future__ import annotations
@@ -30,79 +40,32 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from gazetteer import Gazetteer
 from gazetteer.errors import DataError, InvalidInputError
 
+from .eventframe import events_frame, events_geojson
 from .dates import DateMention, Dateline, _fold_keep, find_dates, parse_published, read_dateline
 from .lexicon import DATA_DIR, Lexicon, lexicon
 from .parser import CHUNK_CHARS, ParsedMention, parse_pieces
 from .text import Document
+from . import tolls
 
 __all__ = ["Event", "events_geojson", "extract_events"]
 
 _FINE = frozenset({"point", "near", "district"})
 #: Triggers at or above this priority (massacres) keep their type whoever else is named.
 _MASSACRE_PRIORITY = 78
-_EXPLOSIVE = re.compile(r"\b(?:bombs?|bombing|explosives?|explosion|exploded|dynamite\w*|blast|detonat\w+|bombas?|"
-                        r"explosiv\w+|explosion|estallo|detono|detonaron|dinamita\w*|petardos?)\b")
-_FIGHT = re.compile(r"\b(?:clash\w*|firefight|fought|gun ?battle|shoot-?out|exchange of fire|ambush\w*|rifle|"
-                    r"gunfire|machine-?guns?|fusil\w*|disparos|metralla\w*|"
-                    r"enfrentamiento\w*|enfrentaron|combate\w*|emboscad\w*|balacera|tiroteo)\b")
-#: Words before a trigger that make it hypothetical or planned: "to prevent possible attacks".
-_HYPOTHETICAL = re.compile(r"\b(?:prevent|avoid|possible|potential|threat(?:en\w*)? (?:of|to)|plann\w+|plot\w*|"
-                           r"would|could|might|fear\w*|warn\w* of|risk of|against|evitar|prevenir|posibles?|"
-                           r"amenaz\w+|planeab\w+|planea\w*|intentaban|temor|riesgo de|contra (?:el|la|los|las)? ?"
-                           r"(?:terrorismo|narcotrafico))\W+(?:\w+\W+){0,3}$")
-#: Words just before a date that make it the date of something to come: "scheduled to begin on 14 August".
-_FUTURE = re.compile(r"\b(?:scheduled|set|planned|will|to begin|to start|due|next|until|programad\w+|"
-                     r"previst\w+|convocad\w+|proximo|proxima|hasta|para el|a partir del?)\W+(?:\w+\W+){0,2}$")
 #: A date farther than this (characters) from the trigger loses to a nearer relative one.
 _DATE_REACH = 80
 #: An incident dated more than this many days before the report is history, not news.
 _NEWS_DAYS = 120
-#: The dateline's city named as the place: "here", "in this capital", "en esta ciudad".
-_HERE = re.compile(r"\b(?:here|in this (?:capital|city)|aqui|en esta (?:capital|ciudad))\b")
-#: Words before a name that make it a person's: "minister Flores Aráoz", "general Huamán", "alias Alipio".
-_PERSON_BEFORE = re.compile(r"\b(?:minister|ministro|ministra|general|gral|gen|colonel|coronel|col|captain|capitan|"
-                            r"president|presidente|presidenta|mayor|alcalde|alcaldesa|senator|senador|deputy|"
-                            r"diputado|congresista|congressman|judge|juez|jueza|fiscal|prosecutor|mr|mrs|sr|sra|"
-                            r"senor|senora|don|dona|dr|dra|alias|commander|comandante|leader|lider|cabecilla|"
-                            r"camarada|comrade|father|padre|bishop|obispo|journalist|periodista|surnamed|inspector|sergeant|"
-                            r"sargento|officer|oficial|agent|agente|lieutenant|teniente|corporal|cabo|engineer|"
-                            r"ingeniero|doctor|professor|profesor|candidate|candidato|citizen|ciudadano|"
-                            r"businessman|empresario|student|estudiante|peasant|campesino|companero|"
-                            r"apellidad[oa]|spokesman|vocero|director)\.?\s+"
-                            r"(?:(?!of\b|de\b|del\b|the\b|la\b|el\b)[a-z]+\s+){0,2}$")
-_FACILITY_BEFORE = re.compile(r"\b(?:calle|avenida|av|jiron|jr|parque|plaza|hospital|universidad|colegio|"
-                              r"estadio|hotel|mercado|penal|carcel|street|avenue|park|university)\.?\s+(?:de\s+)?$")
-_FACILITY_AFTER = re.compile(r"\s*(?:street|avenue|ave|park|square|boulevard|hospital|university|stadium|"
-                             r"building|prison|market|hotel|school|college|movement|party|front)\b")
 _LISTABLE = frozenset({"point", "near", "district", "province"})
-_BETWEEN = re.compile(r"\b(?:between|entre)\s+(?:the\s+|los\s+|las\s+)?$")
-_CLOSING = re.compile(r"\b(?:and|y|e)\b")
-#: What separates the names of a list of places: "X, Y and Z", "X y Z", "X, and the Y".
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|y\s+|e\s+)?|\s+(?:and|y|e)\s+)(?:the\s+|la\s+|el\s+|los\s+)?")
 #: A first line longer than this is the lead, not a headline.
 _HEADLINE_CHARS = 160
 _STRONG_PRIORITY = 40
 #: Events of one date and type closer than this (km) are one event told twice.
 MERGE_KM = 15.0
-_SPEECH = re.compile(r"\b(?:said|says|told|reported|announced|added|according to|dijo|informo|informaron|senalo|"
-                     r"indico|afirmo|preciso|anuncio|reporto|segun|confirmo)\b")
-_CLAUSE = re.compile(r"[;:]|,\s|\bwhen\b|\bcuando\b|\bafter\b|\bluego\b")
-_TOKEN = re.compile(r"[a-z0-9]+")
-# "the attack", "los detenidos", "la emboscada de Sanabamba": a noun that refers back, not a new event.
-_BACK_REFERENCE = re.compile(r"\b(?:the|los|las|el|la|al|del|this|these|that|esta|este|dicho|dicha)\s+$")
-# Told in the pluperfect: background ("the base had already been attacked in February 2014").
-_BACKGROUND = re.compile(r"\b(?:had (?:already )?been|habia sido|habian sido|ya habia|ya habian|previously|anteriormente)\b")
-# A place something or someone is taken to is not where the event happened.
-_DESTINATION = re.compile(r"\b(?<!cerca )(?<!cercana )(?<!cercano )(?<!proximo )(?<!proxima )(?<!junto )(?<!frente )"
-                          r"(?:to|a|al|hacia|toward|towards|hasta)\s+(?:the\s+|la\s+|el\s+)?(?:\w+\s+(?:of|de)\s+)?$")
-# A side followed by what happened to it is a victim: "a police officer was killed", "un soldado murió".
-_VICTIM = re.compile(r"[\w -]{0,40}?\b(?:was|were|fue|fueron|resulto|resultaron)?\s*(?:killed|wounded|injured|"
-                     r"attacked|ambushed|hurt|died|murio|murieron|heridos?|atacad[oa]s?|emboscad[oa]s?|asesinad[oa]s?)\b")
 
 
 @dataclass
@@ -124,6 +87,7 @@ class Event:
     attackers: int | None = None
     notes: list[str] = field(default_factory=list)
     priority: int = 0
+    distinct: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +105,17 @@ def _rules(path=DATA_DIR / "event_rules.csv") -> tuple[_Rule, ...]:
 
 
 @lru_cache(maxsize=2)
+def _cues(path=DATA_DIR / "event_cues.csv") -> dict[str, re.Pattern]:
+    """The phrase lists that read a report (``event_cues.csv``: name, pattern, note), compiled."""
+    return {r["name"]: re.compile(r["pattern"]) for r in _read(path, ("name", "pattern", "note"))}
+
+
+def _cue(name: str) -> re.Pattern:
+    """One cue of ``event_cues.csv`` ("hypothetical", "background", "here", ...)."""
+    return _cues()[name]
+
+
+@lru_cache(maxsize=2)
 def _actors(path=DATA_DIR / "actors.csv") -> tuple[tuple[re.Pattern, str, str], ...]:
     return tuple((re.compile(r["pattern"]), r["actor"], r["side"]) for r in _read(path, ("pattern", "actor", "side")))
 
@@ -152,7 +127,7 @@ def _read(path, required) -> list[dict[str, str]]:
         for r in rows:
             re.compile(r["pattern"])
     except (OSError, csv.Error, re.error, KeyError) as exc:
-        raise DataError(f"{path}: cannot read event rules: {exc}") from exc
+        raise DataError(f"{path}: cannot read the event rules: {exc}") from exc
     if rows and any(c not in rows[0] for c in required):
         raise DataError(f"{path}: expected columns {', '.join(required)}")
     return rows
@@ -195,7 +170,7 @@ def extract_events(text: str, *, published: str | dt.date, gaz: Gazetteer | None
     events: list[Event] = []
     for _, doc, mentions in parse_pieces(text, gaz=gaz, strip_html=strip_html, chunk_chars=chunk_chars):
         events.extend(_Extractor(doc, mentions, pub, lexicon()).run())
-    return _frame(events, source=source, source_url=source_url)
+    return events_frame(events, source=source, source_url=source_url)
 
 
 # -- extraction ---------------------------------------------------------------
@@ -210,12 +185,14 @@ class _Extractor:
         self.ref = self.dateline.date if self.dateline is not None and self.dateline.date else published
         self.by_sentence: dict[int, list[ParsedMention]] = {}
         self.dateline_place: ParsedMention | None = None
+        common = words.roles.get("common", frozenset())
         for pm in mentions:
             if pm.mention.role != "place" or pm.resolution.best is None:
                 continue
             if pm.mention.dateline or self._in_dateline(pm.mention.start):
                 self.dateline_place = self.dateline_place or pm
-            elif not _is_person(doc.clean, pm.mention.start, pm.mention.end):
+            elif not _is_person(doc.clean, pm.mention.start, pm.mention.end) and not (
+                    pm.mention.key in common and not pm.mention.cues):  # "Una carga", "Banco de Crédito"
                 self.by_sentence.setdefault(pm.mention.sentence, []).append(pm)
         self.last_date: tuple[dt.date, str] | None = None
         self.rebels_seen = False
@@ -223,7 +200,7 @@ class _Extractor:
     def _future(self, d: DateMention) -> bool:
         """Whether ``d`` dates something to come ("the strike set for 14 August"), not the incident."""
         return d.date is not None and d.date > self.ref or bool(
-            _FUTURE.search(self._folded, max(0, d.start - 30), d.start))
+            _cue("future").search(self._folded, max(0, d.start - 30), d.start))
 
     def _in_dateline(self, pos: int) -> bool:
         return self.dateline is not None and self.dateline.start <= pos < self.dateline.end
@@ -275,8 +252,10 @@ class _Extractor:
     def _sentence_events(self, i: int, text: str, folded: str, dates: list[DateMention], skip: int,
                          earlier: list[Event]) -> list[Event]:
         triggers = [(m.start(), r) for r in _rules() for m in r.pattern.finditer(folded)
-                    if m.start() >= skip and not _BACK_REFERENCE.search(folded, 0, m.start())
-                    and not _HYPOTHETICAL.search(folded, max(skip, m.start() - 40), m.start())]
+                    if m.start() >= skip and not _cue("back_reference").search(folded, 0, m.start())
+                    and not _cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
+                    and not _cue("legal").search(folded, max(skip, m.start() - 40), m.start())
+                    and not _generic(folded, m, skip)]
         if not triggers:
             return []
         strong = [t for t in triggers if t[1].priority >= _STRONG_PRIORITY]
@@ -287,12 +266,12 @@ class _Extractor:
         places = self.by_sentence.get(i, [])
         date, precision, dated = self._date(dates, pos, earlier)
         body = _without_dates(folded, dates, skip)
-        fatalities = _fatalities(body, self.words)
-        attackers = _attackers(body, self.words)
+        fatalities = tolls.fatalities(body, self.words)
+        attackers = tolls.attackers(body, self.words)
         actor1, actor2 = self._actors(sides, event_type, sub, pos)
         self._inherited = False
         targets: list[ParsedMention | None] = self._locations(i, places, pos + s0, earlier, dated)
-        if not targets and self.dateline_place is not None and _HERE.search(folded):
+        if not targets and self.dateline_place is not None and _cue("here").search(folded):
             targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad"
         if not targets and not places and not earlier:
             lead = self._lead_place(i)
@@ -307,6 +286,7 @@ class _Extractor:
         for loc in targets:
             ev = Event(sentence=i, trigger=pos, event_type=event_type, sub_event_type=sub, quote=text[skip:].strip(),
                        priority=rule.priority,
+                       distinct=bool(_cue("another").search(folded, max(skip, pos - 25), pos)),
                        date=date, date_precision=precision, dated_here=dated, location=loc,
                        actor1=actor1, actor2=actor2, fatalities=fatalities, attackers=attackers)
             if not self._is_event(ev, self._inherited, earlier, dates):
@@ -326,7 +306,7 @@ class _Extractor:
                                                             ("Violence against civilians", "Attack"))
         if not generic:
             return rule.event_type, rule.sub_event_type
-        if _EXPLOSIVE.search(folded) and not _FIGHT.search(folded):
+        if _cue("explosive").search(folded) and not _cue("fight").search(folded):
             return "Explosions/Remote violence", "Remote explosive/landmine/IED"
         if rule.priority >= _MASSACRE_PRIORITY:
             return rule.event_type, rule.sub_event_type
@@ -346,7 +326,7 @@ class _Extractor:
                 if m.start() < skip:
                     continue
                 around = folded[max(0, m.start() - 45):m.start()] + " " + folded[m.end():m.end() + 12]
-                if _SPEECH.search(around) and side in ("military", "police"):
+                if _cue("speech").search(around) and side in ("military", "police"):
                     continue  # "the army said", "informó la Policía": the source, not a side
                 out.append((m.start(), actor, side))
         out.sort()
@@ -389,7 +369,7 @@ class _Extractor:
         """The first side named before the trigger that is not a victim, else the first after it."""
         before = [(p, a, s) for p, a, s in sides if p <= trigger and s not in ("civilian",)]
         for p, a, s in before:
-            if not _VICTIM.match(folded, p):
+            if not _cue("victim").match(folded, p):
                 return a
         after = [a for p, a, s in sides if p > trigger and s in ("rebel", "unknown", "foreign_rebel")]
         return after[0] if after else None
@@ -420,8 +400,16 @@ class _Extractor:
                    earlier: list[Event], dated: bool) -> list[ParsedMention]:
         clean = self.doc.clean
         places = [p for p in places
-                  if not _DESTINATION.search(_fold_keep(clean[max(0, p.mention.start - 30):p.mention.start]))
-                  and not _SPEECH.match(_fold_keep(clean[p.mention.end:p.mention.end + 12]).strip())]
+                  if not _cue("destination").search(_fold_keep(clean[max(0, p.mention.start - 30):p.mention.start]))
+                  and not _cue("origin").search(_fold_keep(clean[max(0, p.mention.start - 12):p.mention.start]))
+                  and not _cue("speech").match(_fold_keep(clean[p.mention.end:p.mention.end + 12]).strip())]
+        fronted = self._fronted(i, places, trigger)
+        if fronted is not None:
+            return [fronted]  # "En Breña, un artefacto estalló …", "In Lima, another commando shot …"
+        frame = _cue("speech_frame").search(_fold_keep(clean[self.doc.sentences[i][0]:trigger]))
+        if frame is not None:  # "the commander of the port of Copacabana reported that a bomb … in Yunguyo"
+            cut = self.doc.sentences[i][0] + frame.end()
+            places = [p for p in places if p.mention.start >= cut] or places
         after = [p for p in places if p.mention.start >= trigger]
         bases = [p for p in after if p.place is not None and p.place.kind.is_base or "base" in p.mention.cues]
         if len({p.mention.key for p in bases}) >= 2:
@@ -447,6 +435,18 @@ class _Extractor:
             return [earlier[-1].location]
         return []
 
+    def _fronted(self, i: int, places: list[ParsedMention], trigger: int) -> ParsedMention | None:
+        """A place fronted before the trigger with its preposition and a comma: "En Tarma, un comando …"."""
+        s0 = self.doc.sentences[i][0]
+        clean = self.doc.clean
+        for p in places:
+            if p.mention.start >= trigger:
+                break
+            head = _fold_keep(clean[s0:p.mention.start]).strip()
+            if _cue("front").fullmatch(head) and clean[p.mention.end:p.mention.end + 2].lstrip().startswith(","):
+                return p
+        return None
+
     def _lead_place(self, i: int) -> ParsedMention | None:
         """The one fine place the lead (first sentence of the story) names, when sentence ``i`` follows it."""
         first = next((k for k, (s0, _) in enumerate(self.doc.sentences) if s0 >= self._headline_end()
@@ -468,15 +468,15 @@ class _Extractor:
                   and p.place.kind.value not in ("river", "valley", "region", "coca_zone")]
         if len(places) < 2 or places[0] is not after[0]:
             return []
-        if _BETWEEN.search(_fold_keep(clean[max(0, places[0].mention.start - 12):places[0].mention.start])):
+        if _cue("between").search(_fold_keep(clean[max(0, places[0].mention.start - 12):places[0].mention.start])):
             return []
         run, closed = [places[0]], False
         for p in places[1:]:
             gap = _fold_keep(clean[run[-1].mention.end:p.mention.start])
-            if not _LIST_GAP.fullmatch(gap):
+            if not _cue("list_gap").fullmatch(gap):
                 break
             run.append(p)
-            if _CLOSING.search(gap):
+            if _cue("closing").search(gap):
                 closed = True
                 break
         codes = [{c for c in (x.place.admin1_code, x.place.admin2_code, x.place.admin3_code) if c} for x in run]
@@ -493,7 +493,7 @@ class _Extractor:
         or only a river or a region, after an event was already told.
         """
         folded = _fold_keep(ev.quote)
-        if dates and not ev.dated_here or _BACKGROUND.search(folded, max(0, ev.trigger - 40), ev.trigger + 40):
+        if dates and not ev.dated_here or _cue("background").search(folded, max(0, ev.trigger - 40), ev.trigger + 40):
             return False
         if any(d.kind == "past" for d in dates) and not any(d.precision == "day" for d in dates):
             return False  # "last year's killing of 'Alipio'", "attacks in the 1980s"
@@ -503,10 +503,18 @@ class _Extractor:
             return False
         precise = ev.location is not None and _precision(ev.location) in _FINE
         if inherited:
-            return ev.dated_here and ev.date_precision == "day"
+            return ev.distinct or ev.dated_here and ev.date_precision == "day"
         if not precise and earlier:
             return False
         return precise or (ev.dated_here and ev.date_precision in ("day", "month"))
+
+
+def _generic(folded: str, m: re.Match, skip: int) -> bool:
+    """Whether trigger ``m`` names a kind of act ("wave of terrorist attacks"), not an incident."""
+    word = m.group(0)
+    if not _cue("plural_generic").search(word):
+        return False
+    return not _cue("counted").search(folded, max(skip, m.start() - 40), m.start())
 
 
 def _is_person(clean: str, start: int, end: int) -> bool:
@@ -518,7 +526,7 @@ def _is_person(clean: str, start: int, end: int) -> bool:
     """
     before = _fold_keep(clean[max(0, start - 40):start])
     after = _fold_keep(clean[end:end + 40])
-    if _PERSON_BEFORE.search(before) or _FACILITY_BEFORE.search(before) or _FACILITY_AFTER.match(after):
+    if _cue("person_before").search(before) or _cue("facility_before").search(before) or _cue("facility_after").match(after):
         return True
     given = lexicon().roles.get("given_name", frozenset())
     names = re.findall(r"[a-z]+", before)[-2:]
@@ -558,7 +566,8 @@ def _merge(events: list[Event]) -> list[Event]:
     """
     out: list[Event] = []
     for ev in events:
-        twin = next((e for e in out if e.date == ev.date and e.sentence != ev.sentence
+        twin = next((e for e in out if e.date == ev.date and e.sentence != ev.sentence and not ev.distinct
+                     and (e.event_type == ev.event_type or min(e.priority, ev.priority) < _STRONG_PRIORITY + 20)
                      and (_same_place(e, ev) or not ev.dated_here and
                      e.location is not None and ev.location is not None
                      and e.location.mention.key == ev.location.mention.key)), None)
@@ -611,149 +620,3 @@ def _km(a, b) -> float:
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
-
-# -- numbers ------------------------------------------------------------------
-
-def _number(token: str, words: Lexicon) -> int | None:
-    if token.isdigit() and len(token) <= 4:
-        return int(token)
-    return words.numbers.get(token)
-
-
-def _fatalities(folded: str, words: Lexicon) -> int:
-    """Deaths reported in a sentence (0 when none are)."""
-    deaths = words.roles.get("death", frozenset())
-    nouns = words.roles.get("person_noun", frozenset())
-    total = 0
-    for clause in _clauses(folded):
-        toks = _TOKEN.findall(clause)
-        if not any(t in deaths for t in toks):
-            continue
-        if re.search(r"\b(?:no one|nobody|no (?:soldiers|one|casualties|deaths)|sin (?:causar )?victimas)\b", clause):
-            continue
-        count = 0
-        stop = len(toks)
-        for k, t in enumerate(toks):
-            if t in ("including", "among", "entre", "incluidos", "incluidas"):
-                stop = k  # "16 people, including two children": a subset
-                break
-        for k in range(stop):
-            n = _number(toks[k], words)
-            if n is None:
-                continue
-            nxt = toks[k + 1:k + 5]
-            if toks[k] in ("a", "an", "un", "una") and not _one_person(nxt, nouns):
-                continue
-            if any(x in nouns for x in nxt[:4]) or (nxt and nxt[0] == "other"):
-                count += n + (1 if nxt and nxt[0] == "other" else 0)
-        total += count
-    return total
-
-
-def _one_person(nxt: list[str], nouns: frozenset[str]) -> bool:
-    """After "a"/"un": a person ("a soldier", "a police officer", "un presunto integrante"), not "a police truck"."""
-    if not nxt:
-        return False
-    if nxt[0] in ("police", "policia", "military", "army", "militar"):
-        return len(nxt) > 1 and nxt[1] in nouns
-    return nxt[0] in nouns or (len(nxt) > 1 and nxt[1] in nouns)
-
-
-def _attackers(folded: str, words: Lexicon) -> int | None:
-    nouns = words.roles.get("attacker_noun", frozenset())
-    toks = _TOKEN.findall(folded)
-    for k, t in enumerate(toks):
-        n = _number(t, words)
-        if n is None or n < 2 or t in ("a", "an", "un", "una"):
-            continue
-        if any(x in nouns for x in toks[k + 1:k + 5]):
-            return n
-    return None
-
-
-def _clauses(folded: str) -> list[str]:
-    parts = re.split(r";|\bwhen\b|\bcuando\b|\bas\b", folded)
-    return [p for p in parts if p.strip()]
-
-
-# -- output -------------------------------------------------------------------
-
-def _frame(events: list[Event], *, source: str | None, source_url: str | None):
-    import geopandas as gpd
-    import numpy as np
-    import pandas as pd
-    import shapely
-
-    from geo.schema import CRS, EVENT_COLUMNS
-
-    if not events:
-        return _empty_frame().copy()
-    rows: list[dict[str, Any]] = []
-    geoms = []
-    for n, ev in enumerate(events, 1):
-        loc = ev.location
-        best = loc.resolution.best if loc is not None else None
-        place = best.place if best is not None else None
-        notes = [f"attackers: {ev.attackers}"] if ev.attackers else []
-        rows.append({
-            "event_id": f"E{n}", "event_date": pd.Timestamp(ev.date) if ev.date else pd.NaT,
-            "date_precision": ev.date_precision, "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
-            "actor1": ev.actor1, "actor2": ev.actor2, "fatalities": ev.fatalities,
-            "location": loc.text if loc is not None else None,
-            **{k: getattr(place, k) if place else None for k in
-               ("admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code", "country")},
-            "latitude": place.lat if place else None, "longitude": place.lon if place else None,
-            "precision": place.precision.value if place else None,
-            "geo_precision": place.precision.acled if place else None,
-            "where_prec": place.precision.ucdp if place else None,
-            "place_id": place.id if place else None,
-            "confidence": round(loc.resolution.confidence, 3) if loc is not None else 0.0,
-            "source": source, "source_url": source_url, "source_quote": ev.quote,
-            "notes": "; ".join(notes) or None,
-            "status": loc.resolution.status if loc is not None else "unresolved",
-            "reason": (loc.resolution.reason if loc is not None else "no place named for this event") or "",
-        })
-        geoms.append(shapely.Point(place.lon, place.lat) if place else None)
-    # One typed array per column, built once: far cheaper per report than astype on each column.
-    columns = {col: pd.array([row[col] for row in rows], dtype=dtype) for col, (dtype, _) in EVENT_COLUMNS.items()}
-    geometry = gpd.array.from_shapely(np.array(geoms, dtype=object), crs=CRS)
-    return gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry=geometry, crs=CRS)
-
-
-@lru_cache(maxsize=1)
-def _empty_frame():
-    """The frame of a report with no event (built once; callers get a copy)."""
-    import geopandas as gpd
-    import pandas as pd
-
-    from geo.schema import CRS, EVENT_COLUMNS
-
-    columns = {col: pd.array([], dtype=dtype) for col, (dtype, _) in EVENT_COLUMNS.items()}
-    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
-
-
-def events_geojson(frame) -> dict[str, Any]:
-    """An events frame as a GeoJSON FeatureCollection (dates as ``YYYY-MM-DD``, missing values as null)."""
-    features = []
-    for row, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry):
-        props = {}
-        for k, v in row.items():
-            if v is None or v is _pd_na() or (isinstance(v, float) and v != v):
-                v = None
-            elif hasattr(v, "strftime"):
-                v = v.strftime("%Y-%m-%d") if v == v else None
-            elif hasattr(v, "item"):
-                v = v.item()
-            props[k] = v
-        point = None if geom is None or geom.is_empty else {"type": "Point",
-                                                            "coordinates": [round(geom.x, 6), round(geom.y, 6)]}
-        features.append({"type": "Feature", "geometry": point, "properties": props})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _pd_na():
-    import pandas as pd
-
-    return pd.NA

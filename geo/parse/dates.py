@@ -211,8 +211,12 @@ def dateline_end(paragraph: str, published: dt.date | None = None) -> int:
     return found.end if found else 0
 
 
-def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None) -> list[DateMention]:
+def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None,
+               include_speech: bool = False) -> list[DateMention]:
     """Date expressions in ``text`` (a sentence), in text order.
+
+    A date right after a speech verb dates the report ("said today"): left out,
+    or, with ``include_speech``, kept with ``kind="speech"``.
 
     ``text`` is searched folded (lower case, no accents), which keeps offsets.
     """
@@ -225,7 +229,8 @@ def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None) -
         for m in pat.finditer(folded):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            if _SPEECH_BEFORE.search(folded[max(0, m.start() - 30):m.start()]):
+            speech = bool(_SPEECH_BEFORE.search(folded[max(0, m.start() - 30):m.start()]))
+            if speech and not include_speech:
                 continue
             if name == "weekday" and re.search(r"\b(?:santo|san)\s+$", folded[max(0, m.start() - 8):m.start()]):
                 continue  # Santo Domingo de Acobamba is a place, not a Sunday
@@ -233,7 +238,7 @@ def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None) -
             if value is None:
                 continue
             taken.append((m.start(), m.end()))
-            kind = "explicit" if name in ("dmy", "mdy") else name
+            kind = "speech" if speech else "explicit" if name in ("dmy", "mdy") else name
             found.append(DateMention(m.start(), m.end(), *value, kind=kind))
     found.sort(key=lambda d: d.start)
     return found

@@ -214,7 +214,9 @@ class _Extractor:
             text = self.doc.clean[s0:s1]
             folded = _fold_keep(text)
             skip = max(0, self.dateline.end - s0) if self._in_dateline(s0) else 0
-            dates = [d for d in find_dates(text, self.ref, words=self.words) if d.start >= skip]
+            dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True) if d.start >= skip]
+            self._speech_date = next((d.date for d in dates if d.kind == "speech" and d.date is not None), None)
+            dates = [d for d in dates if d.kind != "speech"]
             rebels_here = any(side == "rebel" for _, _, side in self._sides(folded, skip))
             if s0 < first_line:
                 self.rebels_seen = self.rebels_seen or rebels_here
@@ -271,8 +273,9 @@ class _Extractor:
         actor1, actor2 = self._actors(sides, event_type, sub, pos)
         self._inherited = False
         targets: list[ParsedMention | None] = self._locations(i, places, pos + s0, earlier, dated)
-        if not targets and self.dateline_place is not None and _cue("here").search(folded):
-            targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad"
+        if not targets and self.dateline_place is not None and (
+                _cue("here").search(folded) or not places and _cue("urban").search(folded)):
+            targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad", "on Junín street"
         if not targets and not places and not earlier:
             lead = self._lead_place(i)
             if lead is not None:  # "… a severe blow to Shining Path in Lima. The police presented 29 members arrested …"
@@ -286,10 +289,12 @@ class _Extractor:
         for loc in targets:
             ev = Event(sentence=i, trigger=pos, event_type=event_type, sub_event_type=sub, quote=text[skip:].strip(),
                        priority=rule.priority,
-                       distinct=bool(_cue("another").search(folded, max(skip, pos - 25), pos)),
+                       distinct=bool(_cue("another").search(folded, max(skip, pos - 80), pos + 40)),
                        date=date, date_precision=precision, dated_here=dated, location=loc,
                        actor1=actor1, actor2=actor2, fatalities=fatalities, attackers=attackers)
             if not self._is_event(ev, self._inherited, earlier, dates):
+                if earlier and not ev.distinct and not ev.dated_here and (loc is None or self._inherited):
+                    _absorb(earlier[-1], ev)  # a detail of the incident just told ("the bomb went off at 2230")
                 continue
             out.append(ev)
         return out
@@ -392,6 +397,8 @@ class _Extractor:
                     return base + dt.timedelta(days=step), "day", True
             elif d.date is not None:
                 return d.date, d.precision, True
+        if self._speech_date is not None and not earlier:
+            return self._speech_date, "day", False  # "the police reported today that 15,000 were arrested"
         if self.last_date is not None:
             return self.last_date[0], self.last_date[1], False
         return self.ref, "day", False
@@ -438,6 +445,8 @@ class _Extractor:
     def _fronted(self, i: int, places: list[ParsedMention], trigger: int) -> ParsedMention | None:
         """A place fronted before the trigger with its preposition and a comma: "En Tarma, un comando …"."""
         s0 = self.doc.sentences[i][0]
+        if self._in_dateline(s0):
+            s0 = self.dateline.end  # "LIMA, 3 FEB 89 -- [TEXT] IN HUANCAYO, IT HAS BEEN CONFIRMED …"
         clean = self.doc.clean
         for p in places:
             if p.mention.start >= trigger:
@@ -446,6 +455,12 @@ class _Extractor:
             if _cue("front").fullmatch(head) and clean[p.mention.end:p.mention.end + 2].lstrip().startswith(","):
                 return p
         return None
+
+    def _lead_index(self) -> int:
+        """Index of the story's first sentence (after the headline and the dateline)."""
+        start = max(self._headline_end(), self.dateline.end if self.dateline is not None else 0)
+        return next((k for k, (_, s1) in enumerate(self.doc.sentences) if s1 > start and
+                     self.doc.clean[max(start, self.doc.sentences[k][0]):s1].strip()), 0)
 
     def _lead_place(self, i: int) -> ParsedMention | None:
         """The one fine place the lead (first sentence of the story) names, when sentence ``i`` follows it."""
@@ -502,6 +517,8 @@ class _Extractor:
         if ev.dated_here and ev.date_precision == "year":
             return False
         precise = ev.location is not None and _precision(ev.location) in _FINE
+        if not earlier and ev.sentence == self._lead_index():
+            return True  # the lead is the news, even dated by the dateline and placed by a province
         if inherited:
             return ev.distinct or ev.dated_here and ev.date_precision == "day"
         if not precise and earlier:
@@ -528,6 +545,13 @@ def _is_person(clean: str, start: int, end: int) -> bool:
     after = _fold_keep(clean[end:end + 40])
     if _cue("person_before").search(before) or _cue("facility_before").search(before) or _cue("facility_after").match(after):
         return True
+    speech = _cue("surname_speech").match(after)
+    if speech is not None:
+        roles = lexicon().roles
+        nouns = set().union(*(roles.get(r, frozenset()) for r in ("common", "person_noun", "attacker_noun",
+                                                                    "org_head", "cue")))
+        if speech.group(1) not in nouns:
+            return True
     given = lexicon().roles.get("given_name", frozenset())
     names = re.findall(r"[a-z]+", before)[-2:]
     capitalised = re.findall(r"[A-ZÁÉÍÓÚÑ][\w'’]*", clean[max(0, start - 40):start])[-2:]
@@ -574,16 +598,23 @@ def _merge(events: list[Event]) -> list[Event]:
         if twin is None:
             out.append(ev)
             continue
-        if not twin.fatalities and ev.fatalities:
-            twin.fatalities = ev.fatalities
-        if twin.attackers is None:
-            twin.attackers = ev.attackers
-        if ev.priority > twin.priority and twin.priority < _STRONG_PRIORITY + 20:
-            # "two attacks in Lima last night … a powerful bomb exploded": the telling with the weapon types it
-            twin.event_type, twin.sub_event_type, twin.priority = ev.event_type, ev.sub_event_type, ev.priority
+        _absorb(twin, ev)
         if _finer(ev, twin):
             twin.location = ev.location  # "in this capital" … "in the San Borja district"
     return out
+
+
+def _absorb(twin: Event, ev: Event) -> None:
+    """What a second telling of ``twin`` adds: a toll, the attackers, a more specific type."""
+    if not twin.fatalities and ev.fatalities:
+        twin.fatalities = ev.fatalities
+    if twin.attackers is None:
+        twin.attackers = ev.attackers
+    if (ev.event_type == "Explosions/Remote violence" and twin.priority < _STRONG_PRIORITY + 20
+            and not _cue("fight").search(_fold_keep(twin.quote))):
+        # "two attacks in Lima last night … a powerful bomb exploded": the telling with the weapon types it;
+        # an ambush with explosives stays a clash
+        twin.event_type, twin.sub_event_type, twin.priority = ev.event_type, ev.sub_event_type, ev.priority
 
 
 def _finer(a: Event, b: Event) -> bool:

@@ -257,6 +257,7 @@ class _Extractor:
                     if m.start() >= skip and not _cue("back_reference").search(folded, 0, m.start())
                     and not _cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
                     and not _cue("legal").search(folded, max(skip, m.start() - 40), m.start())
+                    and not _cue("legal_after").match(folded, m.end())
                     and not _generic(folded, m, skip)]
         if not triggers:
             return []
@@ -272,6 +273,7 @@ class _Extractor:
         attackers = tolls.attackers(body, self.words)
         actor1, actor2 = self._actors(sides, event_type, sub, pos)
         self._inherited = False
+        self._anchored = False
         targets: list[ParsedMention | None] = self._locations(i, places, pos + s0, earlier, dated)
         if not targets and self.dateline_place is not None and (
                 _cue("here").search(folded) or not places and _cue("urban").search(folded)):
@@ -412,6 +414,7 @@ class _Extractor:
                   and not _cue("speech").match(_fold_keep(clean[p.mention.end:p.mention.end + 12]).strip())]
         fronted = self._fronted(i, places, trigger)
         if fronted is not None:
+            self._anchored = True
             return [fronted]  # "En Breña, un artefacto estalló …", "In Lima, another commando shot …"
         frame = _cue("speech_frame").search(_fold_keep(clean[self.doc.sentences[i][0]:trigger]))
         if frame is not None:  # "the commander of the port of Copacabana reported that a bomb … in Yunguyo"
@@ -423,6 +426,7 @@ class _Extractor:
             return _unique(bases)  # "fired on the bases at Unión Mantaro and Ccano": one event each
         listed = self._listed(after)
         if len(listed) >= 2:
+            self._anchored = True
             return listed  # "arrested miners at the La Oroya, Morococha and Casa Palca camps": one event each
         ordered = after + [p for p in places if p.mention.start < trigger]
         fine = [p for p in ordered if _precision(p) in _FINE]
@@ -432,7 +436,8 @@ class _Extractor:
             self._inherited = True
             return [earlier[-1].location]  # "… from the same area"
         nxt = [p for p in self.by_sentence.get(i + 1, []) if _precision(p) in _FINE]
-        if nxt and dated:  # "Gunmen killed 16 people on Sunday… The victims were found in San Miguel del Ene"
+        own = [p for p in places if _precision(p) not in ("country", "region", "department", None)]
+        if nxt and dated and not own:  # "Gunmen killed 16 people on Sunday… The victims were found in San Miguel del Ene"
             return [nxt[0]]
         coarse = [p for p in ordered if _precision(p) not in ("country", None)]
         if coarse:
@@ -451,7 +456,7 @@ class _Extractor:
         for p in places:
             if p.mention.start >= trigger:
                 break
-            head = _fold_keep(clean[s0:p.mention.start]).strip()
+            head = _fold_keep(clean[s0:p.mention.start]).lstrip()
             if _cue("front").fullmatch(head) and clean[p.mention.end:p.mention.end + 2].lstrip().startswith(","):
                 return p
         return None
@@ -512,11 +517,12 @@ class _Extractor:
             return False
         if any(d.kind == "past" for d in dates) and not any(d.precision == "day" for d in dates):
             return False  # "last year's killing of 'Alipio'", "attacks in the 1980s"
-        if ev.dated_here and ev.date is not None and (self.ref - ev.date).days > _NEWS_DAYS:
+        if ev.date is not None and (self.ref - ev.date).days > _NEWS_DAYS:
             return False  # "the 1997 rescue", "on 12 September 1992": history, not news
         if ev.dated_here and ev.date_precision == "year":
             return False
-        precise = ev.location is not None and _precision(ev.location) in _FINE
+        # A place the sentence opens with, or lists, is the incident's own, even a province.
+        precise = ev.location is not None and (_precision(ev.location) in _FINE or self._anchored)
         if not earlier and ev.sentence == self._lead_index():
             return True  # the lead is the news, even dated by the dateline and placed by a province
         if inherited:
@@ -611,7 +617,7 @@ def _absorb(twin: Event, ev: Event) -> None:
     if twin.attackers is None:
         twin.attackers = ev.attackers
     if (ev.event_type == "Explosions/Remote violence" and twin.priority < _STRONG_PRIORITY + 20
-            and not _cue("fight").search(_fold_keep(twin.quote))):
+            and not twin.fatalities and not _cue("fight").search(_fold_keep(twin.quote))):
         # "two attacks in Lima last night … a powerful bomb exploded": the telling with the weapon types it;
         # an ambush with explosives stays a clash
         twin.event_type, twin.sub_event_type, twin.priority = ev.event_type, ev.sub_event_type, ev.priority

@@ -160,3 +160,51 @@ def test_a_bomb_told_twice_is_one_event_placed_finely(gaz):
     events = _events(gaz, text, "1988-10-09")
     assert len(events) == 1
     assert events[0]["event_type"] == "Explosions/Remote violence"
+
+
+# -- which sentences report an incident, and where ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "He was sentenced for the murder of a mayor in Huanta.",
+    "In view of the continuing wave of terrorist attacks, the government declared an emergency in Huanta.",
+    "We must attack the terrorists in Huanta with the full force of the law.",
+    "Delegates to a congress on missing detainees met in Huanta today.",
+])
+def test_charges_kinds_of_acts_and_exhortations_are_not_incidents(gaz, text):
+    assert _events(gaz, text, "1989-10-30") == []
+
+
+def test_a_place_the_sentence_opens_with_is_the_incidents(gaz):
+    text = ("Huancayo, 8 abr (EFE).- Sendero Luminoso atacó el sábado a dos guardias en Satipo.\n"
+            "En Pichari, una carga de dinamita estalló frente a la oficina del Jurado Electoral.")
+    events = _events(gaz, text, "1990-04-08")
+    assert [e["location"] for e in events] == ["Satipo", "Pichari"]
+    assert events[1]["event_type"] == "Explosions/Remote violence"
+
+
+def test_another_bomb_the_same_day_is_another_event(gaz):
+    text = ("LIMA, 25 OCT 89 (EFE) -- [TEXT] A CAR BOMB EXPLODED TODAY AT THE SOVIET EMBASSY IN THIS CAPITAL.\n"
+            "FIFTEEN MINUTES LATER ANOTHER BOMB EXPLODED AT THE CHINESE EMBASSY.")
+    events = _events(gaz, text, "1989-10-25")
+    assert len(events) == 2 and {e["location"].upper() for e in events} == {"LIMA"}
+
+
+def test_a_street_address_places_the_incident_in_the_dateline_city(gaz):
+    text = "LIMA, 3 JUN 89 -- [TEXT] TODAY A BUS CARRYING SOLDIERS WAS BOMBED NEAR THE 12TH BLOCK OF JUNIN STREET."
+    [event] = _events(gaz, text, "1989-06-03")
+    assert event["location"].upper() == "LIMA" and event["admin1"] == "Lima"
+
+
+def test_the_lead_is_news_even_dated_only_by_the_dateline(gaz):
+    text = ("LIMA, 3 FEB 89 -- [TEXT] IN HUANCAYO, IT HAS BEEN CONFIRMED THAT THE REBEL LEADER HAS BEEN CAPTURED.\n"
+            "IT MAY BE RECALLED THAT HIS GROUP RAIDED SATIPO IN 1987.")
+    [event] = _events(gaz, text, "1989-02-05")
+    assert event["sub_event_type"] == "Arrests" and event["location"].upper() == "HUANCAYO"
+    assert _day(event) == "1989-02-03"
+
+
+def test_a_detail_sentence_gives_the_weapon_of_the_incident_just_told(gaz):
+    text = ("LIMA, 22 SEP 88 (EFE) -- [TEXT] TWO TERRORIST ATTACKS WERE CARRIED OUT IN HUANTA LAST NIGHT.\n"
+            "A POWERFUL BOMB EXPLODED IN FRONT OF THE AGRARIAN OFFICE ON URUGUAY AVENUE.")
+    [event] = _events(gaz, text, "1988-09-22")
+    assert event["event_type"] == "Explosions/Remote violence" and _day(event) == "1988-09-21"

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from .parser import ParsedMention, geoparse, parse_file, parse_text
 
-__all__ = ["ParsedMention", "extract_events", "geoparse", "parse_file", "parse_text"]
+__all__ = ["ParsedMention", "extract_events", "extract_reports", "geoparse", "parse_file", "parse_text"]
 
 
 def __getattr__(name: str):
-    if name == "extract_events":
-        from .events import extract_events
+    if name in ("extract_events", "extract_reports"):
+        from . import events
 
-        return extract_events
+        return getattr(events, name)
     raise AttributeError(name)

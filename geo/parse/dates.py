@@ -212,17 +212,24 @@ def dateline_end(paragraph: str, published: dt.date | None = None) -> int:
 
 
 def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None,
-               include_speech: bool = False) -> list[DateMention]:
+               include_speech: bool = False, folded: str | None = None) -> list[DateMention]:
     """Date expressions in ``text`` (a sentence), in text order.
 
     A date right after a speech verb dates the report ("said today"): left out,
     or, with ``include_speech``, kept with ``kind="speech"``.
 
-    ``text`` is searched folded (lower case, no accents), which keeps offsets.
+    ``text`` is searched folded (lower case, no accents), which keeps offsets;
+    pass ``folded`` when the caller has it already.
     """
     words = words or lexicon()
-    pats = _CACHE.setdefault(id(words), _patterns(words))
-    folded = _fold_keep(text)
+    cached = _CACHE.get(id(words))
+    if cached is None:  # built once per lexicon (not on every call)
+        pats = _patterns(words)
+        cached = _CACHE[id(words)] = (pats, re.compile("|".join(f"(?:{p.pattern})" for _, p in pats)))
+    pats, anything = cached
+    folded = _fold_keep(text) if folded is None else folded
+    if anything.search(folded) is None:
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for name, pat in pats:

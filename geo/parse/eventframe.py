@@ -7,8 +7,14 @@ from typing import Any
 
 __all__ = ["events_frame", "events_geojson"]
 
-def events_frame(events: list, *, source: str | None, source_url: str | None):
-    """One row per :class:`geo.parse.events.Event` (an empty, typed frame when there is none)."""
+
+def events_frame(events: list, *, source: str | None | list[str | None] = None,
+                 source_url: str | None | list[str | None] = None, ids: list[str] | None = None):
+    """One row per :class:`geo.parse.events.Event` (an empty, typed frame when there is none).
+
+    ``source`` and ``source_url`` are one value for all rows or one per event;
+    ``ids`` are the event ids (default ``E1``, ``E2``, ...).
+    """
     import geopandas as gpd
     import numpy as np
     import pandas as pd
@@ -20,13 +26,16 @@ def events_frame(events: list, *, source: str | None, source_url: str | None):
         return _empty_frame().copy()
     rows: list[dict[str, Any]] = []
     geoms = []
-    for n, ev in enumerate(events, 1):
+    sources = source if isinstance(source, list) else [source] * len(events)
+    urls = source_url if isinstance(source_url, list) else [source_url] * len(events)
+    ids = ids if ids is not None else [f"E{n}" for n in range(1, len(events) + 1)]
+    for ev, event_id, src, url in zip(events, ids, sources, urls):
         loc = ev.location
         best = loc.resolution.best if loc is not None else None
         place = best.place if best is not None else None
         notes = [f"attackers: {ev.attackers}"] if ev.attackers else []
         rows.append({
-            "event_id": f"E{n}", "event_date": pd.Timestamp(ev.date) if ev.date else pd.NaT,
+            "event_id": event_id, "event_date": pd.Timestamp(ev.date) if ev.date else pd.NaT,
             "date_precision": ev.date_precision, "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
             "actor1": ev.actor1, "actor2": ev.actor2, "fatalities": ev.fatalities,
             "location": loc.text if loc is not None else None,
@@ -38,7 +47,7 @@ def events_frame(events: list, *, source: str | None, source_url: str | None):
             "where_prec": place.precision.ucdp if place else None,
             "place_id": place.id if place else None,
             "confidence": round(loc.resolution.confidence, 3) if loc is not None else 0.0,
-            "source": source, "source_url": source_url, "source_quote": ev.quote,
+            "source": src, "source_url": url, "source_quote": ev.quote,
             "notes": "; ".join(notes) or None,
             "status": loc.resolution.status if loc is not None else "unresolved",
             "reason": (loc.resolution.reason if loc is not None else "no place named for this event") or "",

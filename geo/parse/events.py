@@ -39,7 +39,9 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from gazetteer import Gazetteer
 from gazetteer.errors import DataError, InvalidInputError
@@ -51,7 +53,7 @@ from .parser import CHUNK_CHARS, ParsedMention, parse_pieces
 from .text import Document
 from . import tolls
 
-__all__ = ["Event", "events_geojson", "extract_events"]
+__all__ = ["Event", "events_geojson", "extract_events", "extract_reports"]
 
 _FINE = frozenset({"point", "near", "district"})
 #: Triggers at or above this priority (massacres) keep their type whoever else is named.
@@ -102,6 +104,18 @@ class _Rule:
 def _rules(path=DATA_DIR / "event_rules.csv") -> tuple[_Rule, ...]:
     return tuple(_Rule(re.compile(r["pattern"]), r["event_type"], r["sub_event_type"], int(r["priority"]))
                  for r in _read(path, ("pattern", "event_type", "sub_event_type", "priority")))
+
+
+@lru_cache(maxsize=1)
+def _any_trigger() -> re.Pattern:
+    """All triggers in one pattern: most sentences have none, and one scan says so."""
+    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in _rules()))
+
+
+@lru_cache(maxsize=1)
+def _rebels() -> re.Pattern:
+    """Any actor of the rebel side (``actors.csv``), in one pattern."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p, _, side in _actors() if side == "rebel"))
 
 
 @lru_cache(maxsize=2)
@@ -163,14 +177,61 @@ def extract_events(text: str, *, published: str | dt.date, gaz: Gazetteer | None
     ...                         published="2014-02-20")  # doctest: +SKIP
     >>> events[["event_date", "sub_event_type", "location"]]  # doctest: +SKIP
     """
+    gaz = gaz or Gazetteer.default()
+    events = _report_events(text, published, gaz, strip_html=strip_html, chunk_chars=chunk_chars)
+    return events_frame(events, source=source, source_url=source_url)
+
+
+def extract_reports(reports: Iterable[Mapping[str, Any]], *, gaz: Gazetteer | None = None):
+    """The events of many reports, as one frame (much faster than a frame per report).
+
+    Parameters
+    ----------
+    reports : iterable of mapping
+        Each with ``text`` and ``published`` (``YYYY-MM-DD``), and optionally
+        ``id`` (event ids become ``<id>-E1``, ...), ``source`` and ``source_url``.
+    gaz : Gazetteer, optional
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`extract_events`, the reports' events one after the other.
+
+    Raises
+    ------
+    gazetteer.errors.InvalidInputError
+        Naming the report (its id or position) whose text or date is missing or invalid.
+    """
+    gaz = gaz or Gazetteer.default()
+    events: list[Event] = []
+    ids: list[str] = []
+    sources: list[str | None] = []
+    urls: list[str | None] = []
+    for n, report in enumerate(reports, 1):
+        name = str(report.get("id") or n)
+        text = report.get("text")
+        if not isinstance(text, str):
+            raise InvalidInputError(f"report {name}: 'text' must be a string, got {type(text).__name__}")
+        try:
+            found = _report_events(text, report.get("published"), gaz)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"report {name}: {exc}") from exc
+        events.extend(found)
+        ids.extend(f"{name}-E{k}" for k in range(1, len(found) + 1))
+        sources.extend([report.get("source")] * len(found))
+        urls.extend([report.get("source_url")] * len(found))
+    return events_frame(events, source=sources, source_url=urls, ids=ids)
+
+
+def _report_events(text: str, published, gaz: Gazetteer, *, strip_html: bool | None = None,
+                   chunk_chars: int = CHUNK_CHARS) -> list[Event]:
     pub = parse_published(published)
     if pub is None:
         raise InvalidInputError("published date is required to resolve relative dates")
-    gaz = gaz or Gazetteer.default()
     events: list[Event] = []
     for _, doc, mentions in parse_pieces(text, gaz=gaz, strip_html=strip_html, chunk_chars=chunk_chars):
         events.extend(_Extractor(doc, mentions, pub, lexicon()).run())
-    return events_frame(events, source=source, source_url=source_url)
+    return events
 
 
 # -- extraction ---------------------------------------------------------------
@@ -214,10 +275,10 @@ class _Extractor:
             text = self.doc.clean[s0:s1]
             folded = _fold_keep(text)
             skip = max(0, self.dateline.end - s0) if self._in_dateline(s0) else 0
-            dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True) if d.start >= skip]
+            dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True, folded=folded) if d.start >= skip]
             self._speech_date = next((d.date for d in dates if d.kind == "speech" and d.date is not None), None)
             dates = [d for d in dates if d.kind != "speech"]
-            rebels_here = any(side == "rebel" for _, _, side in self._sides(folded, skip))
+            rebels_here = _rebels().search(folded, skip) is not None
             if s0 < first_line:
                 self.rebels_seen = self.rebels_seen or rebels_here
                 continue
@@ -253,6 +314,8 @@ class _Extractor:
 
     def _sentence_events(self, i: int, text: str, folded: str, dates: list[DateMention], skip: int,
                          earlier: list[Event]) -> list[Event]:
+        if _any_trigger().search(folded, skip) is None:
+            return []
         triggers = [(m.start(), r) for r in _rules() for m in r.pattern.finditer(folded)
                     if m.start() >= skip and not _cue("back_reference").search(folded, 0, m.start())
                     and not _cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())

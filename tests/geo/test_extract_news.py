@@ -208,3 +208,33 @@ def test_a_detail_sentence_gives_the_weapon_of_the_incident_just_told(gaz):
             "A POWERFUL BOMB EXPLODED IN FRONT OF THE AGRARIAN OFFICE ON URUGUAY AVENUE.")
     [event] = _events(gaz, text, "1988-09-22")
     assert event["event_type"] == "Explosions/Remote violence" and _day(event) == "1988-09-21"
+
+
+# -- many reports at once ------------------------------------------------------------------
+
+def test_extract_reports_gives_one_frame_with_ids_and_sources_per_report(gaz):
+    from geo.parse import extract_reports
+
+    reports = [
+        {"id": "r1", "text": "Rebels ambushed a patrol near Pichari on Monday.", "published": "2014-02-20",
+         "source": "Wire A"},
+        {"id": "r2", "text": "The government announced a plan.", "published": "2014-02-20"},
+        {"id": "r3", "text": "Senderistas emboscaron ayer a una patrulla en Llochegua.", "published": "2014-02-21",
+         "source_url": "https://example.org/3"},
+    ]
+    frame = extract_reports(reports, gaz=gaz)
+    assert frame["event_id"].tolist() == ["r1-E1", "r3-E1"]
+    assert frame["source"].tolist()[0] == "Wire A" and frame["source_url"].tolist()[1] == "https://example.org/3"
+    one = extract_events(reports[2]["text"], published="2014-02-21", gaz=gaz)
+    assert frame.iloc[1]["location"] == one.iloc[0]["location"] and frame.crs == one.crs
+
+
+def test_extract_reports_names_the_bad_report(gaz):
+    from gazetteer.errors import InvalidInputError
+    from geo.parse import extract_reports
+
+    with pytest.raises(InvalidInputError, match="report r2: .*published"):
+        extract_reports([{"id": "r1", "text": "x", "published": "2014-02-20"},
+                         {"id": "r2", "text": "y", "published": None}], gaz=gaz)
+    with pytest.raises(InvalidInputError, match="report 1: 'text'"):
+        extract_reports([{"text": None, "published": "2014-02-20"}], gaz=gaz)

@@ -58,6 +58,8 @@ __all__ = ["Event", "events_geojson", "extract_events", "extract_reports"]
 _FINE = frozenset({"point", "near", "district"})
 #: Triggers at or above this priority (massacres) keep their type whoever else is named.
 _MASSACRE_PRIORITY = 78
+#: Triggers at or above this priority name the incident wherever they stand in the sentence.
+_SPECIFIC_PRIORITY = 92
 #: A date farther than this (characters) from the trigger loses to a nearer relative one.
 _DATE_REACH = 80
 #: An incident dated more than this many days before the report is history, not news.
@@ -317,7 +319,7 @@ class _Extractor:
         if _any_trigger().search(folded, skip) is None:
             return []
         triggers = [(m.start(), r) for r in _rules() for m in r.pattern.finditer(folded)
-                    if m.start() >= skip and not _cue("back_reference").search(folded, 0, m.start())
+                    if m.start() >= skip and not _refers_back(folded, m)
                     and not _cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
                     and not _cue("legal").search(folded, max(skip, m.start() - 40), m.start())
                     and not _cue("legal_after").match(folded, m.end())
@@ -325,7 +327,11 @@ class _Extractor:
         if not triggers:
             return []
         strong = [t for t in triggers if t[1].priority >= _STRONG_PRIORITY]
-        pos, rule = min(strong or triggers, key=lambda t: t[0])
+        # A specific act (a bomb defused, a cache found) right after the first trigger names the incident:
+        # "agents of the explosives unit defused a device".
+        first = min(strong or triggers, key=lambda t: t[0])
+        specific = [t for t in strong if t[1].priority >= _SPECIFIC_PRIORITY and 0 < t[0] - first[0] < 40]
+        pos, rule = min(specific, key=lambda t: t[0]) if specific else first
         s0 = self.doc.sentences[i][0]
         sides = self._sides(folded, skip)
         event_type, sub = self._type(rule, sides, folded)
@@ -380,6 +386,8 @@ class _Extractor:
             return "Explosions/Remote violence", "Remote explosive/landmine/IED"
         if rule.priority >= _MASSACRE_PRIORITY:
             return rule.event_type, rule.sub_event_type
+        if _cue("protesters").search(folded):
+            return "Riots", "Violent demonstration"  # "un manifestante muerto, nueve policías heridos"
         hit = {side for _, _, side in sides}
         forces = bool(hit & {"military", "police"})
         if "civilian" in hit and (not forces or rule.event_type == "Violence against civilians"):
@@ -595,6 +603,17 @@ class _Extractor:
         return precise or (ev.dated_here and ev.date_precision in ("day", "month"))
 
 
+def _refers_back(folded: str, m: re.Match) -> bool:
+    """Whether trigger ``m`` is a noun referring to an incident already told ("the attack", "al ataque").
+
+    "al pisar una mina" is an infinitive, not a reference back.
+    """
+    word = m.group(0).split()[0]
+    if word.endswith(("ar", "er", "ir")) and folded[max(0, m.start() - 3):m.start()] == "al ":
+        return False
+    return _cue("back_reference").search(folded, 0, m.start()) is not None
+
+
 def _generic(folded: str, m: re.Match, skip: int) -> bool:
     """Whether trigger ``m`` names a kind of act ("wave of terrorist attacks"), not an incident."""
     word = m.group(0)
@@ -706,6 +725,10 @@ def _same_place(a: Event, b: Event) -> bool:
         code = {"district": x.admin3_code, "province": x.admin2_code, "department": x.admin1_code}.get(x.kind.value)
         if code and code in (y.admin1_code, y.admin2_code, y.admin3_code):
             return True
+    if (pa.admin3_code and pb.admin3_code and pa.admin3_code != pb.admin3_code
+            and pa.precision.value in _FINE and pb.precision.value in _FINE
+            and "capital" not in (pa.kind.value, pb.kind.value)):
+        return False  # two districts of one city (Breña, San Isidro) are two locations
     return _km(pa, pb) < MERGE_KM
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "eval"))
 
 NEWS = ROOT / "eval" / "news"
 CORPUS = ROOT / "eval" / "corpus"
@@ -72,15 +73,10 @@ def load_set(name: str, muc_texts: Path = MUC_TEXTS) -> list[dict]:
     folder = NEWS / name
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     if name == "muc":
-        if not muc_texts.is_file():
-            print(f"skipping the MUC set: {muc_texts} not found (clone beside ../shared)", file=sys.stderr)
-            return []
-        texts = {}
-        with muc_texts.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                texts[rec["id"]] = rec["text"]
-        docs = [{**d, "text": texts[d["id"]]} for d in docs if d["id"] in texts]
+        from muc import read_muc
+
+        texts = read_muc(muc_texts)
+        docs = [{**d, "text": texts[d["id"]]["text"]} for d in docs if d["id"] in texts]
     undated = [d["id"] for d in docs if not d.get("published")]
     if undated:  # "LIMA, NO DATE --" transcripts: nothing to resolve relative dates against
         print(f"{name}: {len(undated)} documents without a date left out ({', '.join(undated)})", file=sys.stderr)

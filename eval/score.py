@@ -211,7 +211,7 @@ def score_mentions(gold: list[dict], non_places: list[dict], pred: list[dict], t
             tally["classes"]["unresolved"] += 1
         elif km > 10 and p.get("id") != g["place"] and not (g["kind"] in AREA_BY_ID):
             tally["classes"]["wrong candidate"] += 1
-        if errors is not None and km > 10 and p.get("id") != g["place"]:
+        if errors is not None and km > 10 and not _same_id(p.get("id"), g["place"]):
             errors.append(f"{doc_id}: {g['text']!r} @{g['start']} read as {p.get('id')} "
                           f"({'unresolved' if km == math.inf else f'{km:.0f} km'}), gold {g['place']}")
     for i, p in enumerate(pred):

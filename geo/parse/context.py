@@ -40,6 +40,8 @@ _LEVEL = {Kind.DEPARTMENT: 0, Kind.PROVINCE: 1, Kind.DISTRICT: 2}
 _CUE_ORDER = ("base", "river", "valley", "district", "province", "department", "town")
 #: Most anchor points passed to the resolver for one mention.
 MAX_ANCHORS = 12
+#: A place this populous is the one a bare name means, against hamlets a tenth its size.
+CITY_POPULATION = 100_000
 #: A foreign country named this close to a mention (characters) sets the country to look in.
 BESIDE_CHARS = 80
 #: A confident reading scores at least this (0..1).
@@ -248,6 +250,14 @@ def _prefer(res: Resolution) -> Resolution:
     close = res.candidates[:max(res.close, 1)]  # the places the resolver found too close to call
     pick = next((c for c in close if c.place.kind is Kind.CAPITAL), None)
     why = "a national capital"
+    if pick is None and not any(c.place.kind in _LEVEL for c in close):
+        # A city beats the hamlets named after it ("the city of Trujillo"): ten times their size at least.
+        sizes = [c.place.population or 0 for c in close]
+        big = max(sizes, default=0)
+        second = sorted(sizes)[-2] if len(sizes) > 1 else 0
+        if big >= CITY_POPULATION and second * 10 <= big:
+            pick = close[sizes.index(big)]
+            why = f"a city of {big:,} people"
     if pick is None:
         admin = [c for c in close if c.place.kind in _LEVEL]
         if admin:

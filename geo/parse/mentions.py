@@ -345,6 +345,11 @@ class _Finder:
             return end
         if not hit.strong and hit.key in self.surnames:
             return end
+        # "HAYA DE LA TORRE": a weak name joined by "de" to a word that is no place is a compound surname.
+        lead = [f for (_, a, _), f in zip(toks, folded) if a < hit.start]
+        if (not hit.strong and len(lead) >= 2 and lead[-1] in words.roles["connector"]
+                and not any(f in words.cues for f in lead)):
+            return end
         return None
 
     def _organisation(self, hit: Hit, chunk, inner) -> tuple[int, int, str] | None:

@@ -165,7 +165,10 @@ class _Finder:
     def _mention(self, hit: Hit, *, sentence: int | None = None, **extra) -> Mention:
         if sentence is None:
             sentence = self.doc.sentence_of(hit.start)
-        return Mention(start=hit.start, end=hit.end, text=self.doc.clean[hit.start:hit.end], key=hit.key,
+        end = hit.end
+        if "." in self.doc.clean[hit.start:end] and self.doc.clean[end:end + 1] == ".":
+            end += 1  # "U.S.", "EE.UU.": the abbreviation's last stop is part of the name
+        return Mention(start=hit.start, end=end, text=self.doc.clean[hit.start:end], key=hit.key,
                        strong=hit.strong, sentence=sentence, **extra)
 
     # -- tests on one hit ----------------------------------------------------

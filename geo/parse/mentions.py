@@ -210,7 +210,7 @@ class _Finder:
                       else self._person(hit, chunk, prev, len(inner)))
         if person_end is not None:
             return ("person", (chunk[0], person_end))
-        org = self._organisation(hit, chunk, inner)
+        org = self._organisation(hit, chunk, inner) or (self._organisation_caps(hit) if caps else None)
         if org is not None:
             return ("organisation", org)
         if hit.key in self._common and (caps or _sentence_initial(doc, hit.start, sent_start)):
@@ -342,8 +342,9 @@ class _Finder:
             self._remember_person(" ".join(folded))
             return end
         follower = _WORD.search(self.doc.clean, end, end + 40)
-        if (len(toks) >= 2 and follower and fold(follower.group(0)) in words.roles.get("speech", ())
-                and not hit.strong):
+        who = _RELATIVE.match(self.doc.clean, end) is not None  # "CASTRO ARENAS, WHO HAS BEEN"
+        speaks = follower is not None and fold(follower.group(0)) in words.roles.get("speech", ())
+        if len(toks) >= 2 and (who or speaks and (not hit.strong or start < hit.start)):
             self._remember_person("x " + " ".join(folded))
             return end
         if not hit.strong and hit.key in self.surnames:
@@ -353,6 +354,25 @@ class _Finder:
         if (not hit.strong and len(lead) >= 2 and lead[-1] in words.roles["connector"]
                 and not any(f in words.cues for f in lead)):
             return end
+        return None
+
+    def _organisation_caps(self, hit: Hit) -> tuple[int, int, str] | None:
+        """An organisation named after a place, in capitals: "LIMA NATIONAL SECURITY COMMAND".
+
+        The words after the name, up to an organisation's head ("command",
+        "enterprise", "zone", "battalion"...), with no function word between.
+        """
+        words = self.words
+        heads = words.roles["org_head"]
+        function = words.roles.get("function", frozenset())
+        last = hit.end
+        for k, (w, a, b) in enumerate(self.doc.words(hit.end, min(len(self.doc.clean), hit.end + 60), 4)):
+            f = fold(w)
+            if not _gap_ok(self.doc.clean[last:a]) or f in function:
+                return None
+            if f in heads and k > 0 or f in heads and f not in self._common:
+                return (hit.start, b, self.doc.clean[hit.start:b])
+            last = b
         return None
 
     def _organisation(self, hit: Hit, chunk, inner) -> tuple[int, int, str] | None:
@@ -548,6 +568,10 @@ _NAME_GAP = " -‐–'’"
 
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]+")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]+")
+
+
+#: ", who" / ", quien" after a name: a person is being described.
+_RELATIVE = re.compile(r",\s+(?:WHO|who|QUIEN|quien|QUIENES|quienes)\b")
 
 
 def _is_caps(sentence: str) -> bool:

@@ -33,6 +33,8 @@ __all__ = ["Resolved", "resolve_mentions"]
 _ADMIN = {Kind.DEPARTMENT: "admin1_code", Kind.PROVINCE: "admin2_code", Kind.DISTRICT: "admin3_code"}
 # Kinds whose point says where a report is: anchors for the other mentions.
 _ANCHOR_KINDS = frozenset({Kind.POPULATED_PLACE, Kind.MILITARY_BASE, Kind.POLICE_BASE, Kind.DISTRICT})
+#: A dateline's city anchors the report's other places ("LIMA, …: in Miraflores"), after the text's own.
+_DATELINE_KINDS = frozenset({Kind.CAPITAL, Kind.POPULATED_PLACE})
 _VALLEY_KINDS = frozenset({Kind.VALLEY, Kind.REGION, Kind.COCA_ZONE})
 # "the Apurímac", "el Mantaro": a name with the article is a river or a valley.
 _WATER = (Kind.RIVER, Kind.VALLEY, Kind.REGION)
@@ -211,9 +213,11 @@ def _anchors(mentions: list[Mention], res: list[Resolution]) -> list[str]:
     """Ids of places read confidently, most often named first."""
     counts: dict[str, int] = {}
     for m, r in zip(mentions, res):
-        if m.role != "place" or m.dateline or r.status != "ok" or r.best is None:
+        if m.role != "place" or r.status != "ok" or r.best is None:
             continue
-        if r.best.place.kind in _ANCHOR_KINDS and r.best.score >= ANCHOR_SCORE:
+        if r.best.place.kind in _ANCHOR_KINDS | _DATELINE_KINDS and m.dateline:
+            counts.setdefault(r.best.place.id, 0)  # the dateline's city: a weak anchor, listed after the others
+        elif r.best.place.kind in _ANCHOR_KINDS and r.best.score >= ANCHOR_SCORE:
             counts[r.best.place.id] = counts.get(r.best.place.id, 0) + 1
     return sorted(counts, key=lambda k: -counts[k])
 

@@ -149,6 +149,25 @@ class Gazetteer:
     def __contains__(self, place_id: object) -> bool:
         return place_id in self._index.id_to_row
 
+    def admin_unit(self, code: str, *, country: str) -> Place | None:
+        """The department, province or district of ``country`` with this code (UBIGEO in Peru), or None.
+
+        Examples
+        --------
+        >>> Gazetteer.default().admin_unit("0504", country="PE").name  # doctest: +SKIP
+        'Huanta'
+        """
+        units = self.__dict__.get("_units")
+        if units is None:
+            c = self._index.columns
+            field = {"department": "admin1_code", "province": "admin2_code", "district": "admin3_code"}
+            units = self._units = {}
+            for row, kind in enumerate(c["kind"]):
+                if kind in field and c[field[kind]][row]:
+                    units.setdefault((c["country"][row], c[field[kind]][row]), row)
+        row = units.get((country, code))
+        return self._index.place(row) if row is not None else None
+
     def __len__(self) -> int:
         return len(self._index)
 

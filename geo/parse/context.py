@@ -17,6 +17,8 @@ repeated a hundred times is resolved once:
 
 from __future__ import annotations
 
+import re
+
 import weakref
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ _LEVEL = {Kind.DEPARTMENT: 0, Kind.PROVINCE: 1, Kind.DISTRICT: 2}
 _CUE_ORDER = ("base", "river", "valley", "district", "province", "department", "town")
 #: Most anchor points passed to the resolver for one mention.
 MAX_ANCHORS = 12
+_APPOSITION = re.compile(r"\s*(?:,|\()\s*")
 #: A place this populous is the one a bare name means, against hamlets a tenth its size.
 CITY_POPULATION = 100_000
 #: A foreign country named this close to a mention (characters) sets the country to look in.
@@ -103,7 +106,11 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5,
                 m.cues.add(hint)
                 queries[i] = _query(m)
                 first[i] = resolve(queries[i], None)
-    admin_by_sentence = _admin_codes(mentions, first)
+    # A unit in apposition ("Carmen Alto, Huamanga", "Moenapampa (Llochegua)") counts as context in the
+    # reading news usage gives it even when bare it is ambiguous (Huamanga: the province, not the city).
+    apposed = _apposed(mentions, doc) if doc is not None else set()
+    admin_by_sentence = _admin_codes(mentions, [_prefer(r) if i in apposed and r.status == "ambiguous" else r
+                                                for i, r in enumerate(first)])
     abroad_by_sentence = _units_abroad(mentions, first)
     anchors = _anchors(mentions, first)
     second: list[Resolution] = []
@@ -138,6 +145,15 @@ def resolve_mentions(gaz: Gazetteer, mentions: list[Mention], *, limit: int = 5,
     _inherit(mentions, second, admin_by_sentence)
     second = [_prefer(r) if r.status == "ambiguous" else r for r in second]
     return [Resolved(m, r) for m, r in zip(mentions, second)]
+
+
+def _apposed(mentions: list[Mention], doc: Document) -> set[int]:
+    """Indices of mentions that follow another one after only a comma or an opening parenthesis."""
+    out = set()
+    for j in range(1, len(mentions)):
+        if _APPOSITION.fullmatch(doc.clean[mentions[j - 1].end:mentions[j].start]):
+            out.add(j)
+    return out
 
 
 def _water_readings(res: Resolution) -> set[str]:

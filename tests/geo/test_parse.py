@@ -131,11 +131,19 @@ def test_enormous_input_is_parsed_in_pieces_with_offsets_kept(gaz):
 
 
 def test_ambiguous_mention_is_kept_with_null_geometry_and_candidates(gaz):
-    (feat,) = _features("The ambush at Sanabamba was the worst in years.", gaz)
+    (feat,) = _features("The bomb exploded in Santa Rosa.", gaz)  # Santa Rosas in several departments
     assert feat["geometry"] is None
     assert feat["properties"]["status"] == "ambiguous"
     assert len(feat["properties"]["candidates"]) >= 2
     assert feat["properties"]["reason"]
+
+
+def test_ambiguous_mention_inside_one_department_is_placed_at_the_department(gaz):
+    (feat,) = _features("The ambush at Sanabamba was the worst in years.", gaz)  # two, both in Ayacucho
+    props = feat["properties"]
+    assert props["status"] == "ambiguous" and props["precision"] == "department" and props["admin1"] == "Ayacucho"
+    assert feat["geometry"] is not None and "placed at the department" in props["reason"]
+    assert {c["admin1"] for c in props["candidates"][:2]} == {"Ayacucho"}
 
 
 def test_full_geometry_of_a_region(gaz):

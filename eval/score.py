@@ -79,6 +79,9 @@ class Parser:
             if p["role"] == "organisation":
                 continue  # reported, but marked as part of an organisation's name
             lon, lat = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
+            if lat is None and p["id"] in self.gaz:  # a demonym is located by the place it names
+                place = self.gaz.get(p["id"])
+                lat, lon = place.lat, place.lon
             out.append({"start": p["start"], "end": p["end"], "id": p["id"], "lat": lat, "lon": lon})
         return out
 

@@ -106,8 +106,11 @@ def parse_text(text: str, *, gaz: Gazetteer | None = None, geometry: str = "poin
         ``country``, ``admin1``–``admin3`` (and codes), ``precision``,
         ``confidence``, ``status``, ``reason``, ``role`` (``place``,
         ``demonym`` or ``organisation`` for a place inside an organisation's
-        name, with ``in_name``). Ambiguous and unresolved mentions have a null
-        geometry and list their ``candidates``.
+        name, with ``in_name``). Only places have a geometry: demonyms and
+        names inside organisations keep their ``id`` and admin chain but
+        locate nothing. Unresolved mentions, and ambiguous ones whose
+        candidates share no admin unit, have a null geometry and list their
+        ``candidates``; an ambiguous one inside one unit is placed at it.
 
     Examples
     --------
@@ -158,7 +161,9 @@ def mention_feature(pm: ParsedMention, gaz: Gazetteer, *, geometry: str = "point
     if res.status != "ok":
         props["candidates"] = [c.to_dict() for c in res.candidates]
     geom = None
-    if place is not None:
+    if place is not None and pm.mention.role == "place":
+        # A demonym ("Peruvian") or an organisation's name ("Frente Policial Huallaga") names a place
+        # but locates nothing: its id and admin chain are given, not a geometry.
         geom = _geometry(gaz, place, geometry, shapes if shapes is not None else {})
     return {"type": "Feature", "geometry": geom, "properties": props}
 

@@ -78,3 +78,11 @@ def test_outlets_of_the_wire_services_are_not_places(gaz):
 def test_a_city_beats_the_hamlets_named_after_it(gaz_pack):
     [(name, place)] = _places("A bomb exploded today in the city of Trujillo.", gaz_pack)
     assert place == "gn:3691175"  # Trujillo, La Libertad (about 750,000 people)
+
+
+def test_demonyms_and_organisation_names_locate_nothing(gaz):
+    features = parse_text("Peruvian troops of the Frente Policial Huallaga patrolled Pichari.", gaz=gaz)["features"]
+    by_text = {f["properties"]["text"]: f for f in features}
+    assert by_text["Peruvian"]["properties"]["id"] == "iso:PE" and by_text["Peruvian"]["geometry"] is None
+    assert by_text["Pichari"]["geometry"] is not None
+    assert all(f["geometry"] is None for f in features if f["properties"]["role"] != "place")

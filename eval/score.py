@@ -176,7 +176,11 @@ def _same_id(pred: str | None, gold: str) -> bool:
     """Ids of one place: equal, or, for areas gold names by a free slug ("region:latin-america"), the same slug."""
     if pred is None:
         return False
-    return pred == gold or pred.split(":", 1)[-1] == gold.split(":", 1)[-1]
+
+    def slug(value: str) -> str:
+        return _fold(value.split(":", 1)[-1]).replace(" ", "-")
+
+    return pred == gold or slug(pred) == slug(gold)
 
 
 def score_mentions(gold: list[dict], non_places: list[dict], pred: list[dict], tally: dict, errors: list | None,

@@ -192,7 +192,7 @@ class Resolver:
             country = table["country"][row]
             if countries:
                 raw += 0.15 if country in countries else 0.0
-            if ctx.focus and country not in countries:
+            if ctx.focus and country not in countries and country is not None:  # a continent is in no country
                 if country == ctx.focus:
                     raw += 0.05
                 elif kind in _WORLD_KINDS:

@@ -79,7 +79,8 @@ def load(*, skip: tuple[str, ...] = DEFAULT_COUNTRIES,
         })
     for row in _read(_DATA / "world_regions.csv", ("id", "name", "lat", "lon", "aliases", "source")):
         rows.append({"id": row["id"], "name": row["name"], "kind": "region", "lat": float(row["lat"]),
-                     "lon": float(row["lon"]), "aliases": row["aliases"], "exact": False, "source": row["source"]})
+                     "lon": float(row["lon"]), "aliases": row["aliases"], "exact": False, "source": row["source"],
+                     "importance": COUNTRY_IMPORTANCE})  # "the Americas", not the hamlet Américas
     return conform(pd.DataFrame(rows), priority=1)
 
 

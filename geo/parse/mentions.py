@@ -97,13 +97,7 @@ class _Finder:
         self.surnames: set[str] = set()
         self._suffixes = _word_pattern(words.roles.get("org_suffix", frozenset()))
         self._common = words.roles.get("common", frozenset())
-        # In an all-caps sentence every word is capitalised: a word is part of a name unless the
-        # lexicon knows it as an ordinary word (organisation heads and given names stay name words).
-        plain_roles = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech",
-                       "title", "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint",
-                       "coordinator", "day", "month", "function")
-        plain = set().union(*(words.roles.get(r, frozenset()) for r in plain_roles))
-        self._plain = frozenset(plain - words.roles.get("org_head", frozenset()) - words.roles["given_name"])
+        self._plain = _plain_words(words)
         self._small_words = words.roles["connector"] | words.roles.get("coordinator", frozenset())
 
     # -- selection -----------------------------------------------------------
@@ -568,6 +562,28 @@ _NAME_GAP = " -‐–'’"
 
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]+")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]+")
+
+
+_PLAIN_ROLES = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech", "title",
+                "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint", "coordinator", "day",
+                "month", "function")
+
+
+_PLAIN: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _plain_words(words: Lexicon) -> frozenset[str]:
+    """Ordinary words: in an all-caps sentence every word is capitalised, and a word is part of a name
+    unless the lexicon knows it as one of these (organisation heads and given names stay name words).
+
+    Built once per lexicon (the entry keeps the lexicon alive, so its id is not reused).
+    """
+    entry = _PLAIN.get(id(words))
+    if entry is None or entry[0] is not words:
+        plain = set().union(*(words.roles.get(r, frozenset()) for r in _PLAIN_ROLES))
+        entry = _PLAIN[id(words)] = (words, frozenset(plain - words.roles.get("org_head", frozenset())
+                                                      - words.roles["given_name"]))
+    return entry[1]
 
 
 #: ", who" / ", quien" after a name: a person is being described.

@@ -331,16 +331,19 @@ def _outside_claimed_district(rows, polygons, *, km: float) -> tuple[list, list]
 
     An approximate point (``exact`` false) may lie up to ``km`` outside its
     district; a point taken from GeoNames or INEI only 1 km (the polygons'
-    generalisation), so a village filed under the neighbouring district fails.
+    generalisation), so a village filed under the neighbouring district fails
+    — unless its source documents that INEI files it there and the polygon
+    disagrees (INEI's point is data, the polygon the approximation).
     """
     misnamed, far = [], []
     for row in rows:
+        documented = "outside the district polygon" in (row.get("source", "") + row.get("notes", ""))
         name, _ = polygons["district"][row["admin3_code"]]
         if _norm(name) != _norm(row["admin3"]):
             misnamed.append((row["id"], row["admin3"], name))
         metres = _distance_to_unit(polygons, "district", row["admin3_code"],
                                    float(row["lon"]), float(row["lat"]))
-        if metres > (km if row["exact"] == "false" else 1) * 1000:
+        if metres > (km if row["exact"] == "false" else 1) * 1000 and not documented:
             far.append((row["id"], row["admin3"], round(metres / 1000, 1)))
     return misnamed, far
 

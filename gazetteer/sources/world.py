@@ -95,7 +95,9 @@ def _same_name(alias: str, name: str) -> bool:
     from rapidfuzz import fuzz
 
     a, n = alias.casefold(), name.casefold()
-    return n.startswith(a) or a.startswith(n) or fuzz.ratio(a, n) >= 50
+    if n.startswith(a):
+        return len(a) >= 5  # "Acapulco" for "Acapulco de Juárez"; not "Rio", a word before every river
+    return a.startswith(n) or fuzz.ratio(a, n) >= 50
 
 
 def _capitals(countries: dict, cities: dict) -> dict[str, tuple[str, dict]]:

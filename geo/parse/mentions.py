@@ -209,6 +209,8 @@ class _Finder:
             return ("organisation", org)
         if hit.key in self._common and (caps or _sentence_initial(doc, hit.start, sent_start)):
             return None  # "Una patrulla…", "COCA ERADICATION": a word, not the town abroad
+        if hit.key in words.cues and first_after is not None and _name_like(first_after[0], caps, self._plain):
+            return None  # "Río Santa Rosa": the cue of the name that follows, not a place of its own
         if hit.strong:
             return "place"
         # A hamlet's name: only with a cue, never a known surname or someone speaking.
@@ -567,6 +569,11 @@ _LOWER = re.compile(r"[a-zß-öø-ÿ]+")
 _PLAIN_ROLES = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech", "title",
                 "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint", "coordinator", "day",
                 "month", "function")
+
+
+def _name_like(word: str, caps: bool, plain: frozenset[str]) -> bool:
+    """Whether ``word`` can start a name: capitalised (in all-caps text: not an ordinary word)."""
+    return fold(word) not in plain if caps else word[:1].isupper()
 
 
 _PLAIN: dict[int, tuple[Lexicon, frozenset[str]]] = {}

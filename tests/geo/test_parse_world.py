@@ -86,3 +86,17 @@ def test_demonyms_and_organisation_names_locate_nothing(gaz):
     assert by_text["Peruvian"]["properties"]["id"] == "iso:PE" and by_text["Peruvian"]["geometry"] is None
     assert by_text["Pichari"]["geometry"] is not None
     assert all(f["geometry"] is None for f in features if f["properties"]["role"] != "place")
+
+
+@pytest.mark.parametrize("text", ["El cadáver apareció en el Río Santa Rosa, cerca de Pichari.",
+                                  "THE BODY WAS FOUND IN THE RIO SANTA ROSA NEAR PICHARI."])
+def test_a_river_cue_before_a_name_is_no_city(gaz, text):
+    assert all(not name.lower().startswith("r") or name.lower() != "río" and name.lower() != "rio"
+               for name, _ in _places(text, gaz))
+    assert all(place is None or not place.startswith("gn:3451190") for _, place in _places(text, gaz))
+
+
+def test_a_village_point_outside_its_district_polygon_is_kept(gaz):
+    natividad = gaz.get("cur:natividad")
+    assert (round(natividad.lat, 3), round(natividad.lon, 3)) == (-12.256, -73.955)  # INEI's point
+    assert "outside the district polygon" in natividad.source

@@ -18,6 +18,7 @@ from gazetteer.errors import InvalidInputError
 from .automaton import scanner_for
 from .context import resolve_mentions
 from .mentions import Mention, find_mentions
+from .spelling import spelled_mentions
 from .text import Document, prepare
 
 __all__ = ["CHUNK_CHARS", "GEOMETRIES", "ParsedMention", "atomic_write_text", "geoparse", "mention_feature", "parse_file", "parse_pieces", "parse_text"]
@@ -76,7 +77,11 @@ def parse_pieces(text: str, *, gaz: Gazetteer | None = None, strip_html: bool | 
     for offset, piece in _pieces(text, chunk_chars):
         doc = prepare(piece, strip_html=strip_html)
         out = []
-        resolved = resolve_mentions(gaz, find_mentions(doc, scanner), doc=doc, words=scanner.words)
+        mentions = find_mentions(doc, scanner)
+        extra = spelled_mentions(doc, mentions, gaz, scanner.words)
+        if extra:  # "Tabalozos" for Tabalosos: names the automaton cannot find as written
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
+        resolved = resolve_mentions(gaz, mentions, doc=doc, words=scanner.words)
         doc.forget_tokens()  # the mentions keep their document: let its word index go
         for r in resolved:
             start, end = doc.raw_span(r.mention.start, r.mention.end)

@@ -100,3 +100,18 @@ def test_a_village_point_outside_its_district_polygon_is_kept(gaz):
     natividad = gaz.get("cur:natividad")
     assert (round(natividad.lat, 3), round(natividad.lon, 3)) == (-12.256, -73.955)  # INEI's point
     assert "outside the district polygon" in natividad.source
+
+
+@pytest.mark.parametrize(("text", "name", "written"), [
+    ("The ambush happened near Kepashiatto on Monday.", "Kepashiato", "Kepashiatto"),
+    ("Rebels attacked the town of Tabalozos, in Lamas province.", "Tabalosos", "Tabalozos"),
+])
+def test_misspelt_names_where_a_place_stands_are_read(gaz_pack, text, name, written):
+    found = {f["properties"]["text"]: f["properties"] for f in parse_text(text, gaz=gaz_pack)["features"]}
+    props = found[written]
+    assert props["status"] in ("ok", "ambiguous") and name in props["reason"]
+    assert props["admin3"] == gaz_pack.get(props["id"]).admin3 and props["id"] is not None
+
+
+def test_unknown_capitalised_words_are_not_forced_into_places(gaz_pack):
+    assert _places("They live in Somewhereville with Mister Smith.", gaz_pack) == []

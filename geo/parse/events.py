@@ -343,7 +343,11 @@ class _Extractor:
         actor1, actor2 = self._actors(sides, event_type, sub, pos)
         self._inherited = False
         self._anchored = False
-        targets: list[ParsedMention | None] = self._locations(i, places, pos + s0, earlier, dated)
+        here = self.dateline_place is not None and _cue("here").search(folded) is not None
+        if here and not places:
+            targets: list[ParsedMention | None] = [self.dateline_place]  # "en esta ciudad", before any guess
+        else:
+            targets = self._locations(i, places, pos + s0, earlier, dated)
         if not targets and self.dateline_place is not None and (
                 _cue("here").search(folded) or not places and _cue("urban").search(folded)):
             targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad", "on Junín street"

@@ -9,7 +9,6 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner

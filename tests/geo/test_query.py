@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from gazetteer.errors import InvalidInputError
 from geo import export
 from geo.cli import main
-from geo.query import counts, filter_events, nearest_base, resolve_area, within, within_distance
+from geo.query import counts, filter_events, nearest_base, within, within_distance
 
 
 def _events(rows):

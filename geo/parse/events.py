@@ -35,31 +35,26 @@ the pluperfect. The phrase lists for all this are data: ``event_cues.csv``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from gazetteer import Gazetteer
-from gazetteer.errors import DataError, InvalidInputError
+from gazetteer.errors import InvalidInputError
 
 from .eventframe import events_frame, events_geojson
 from .dates import DateMention, Dateline, _fold_keep, find_dates, parse_published, read_dateline
-from .lexicon import DATA_DIR, Lexicon, lexicon
+from .lexicon import Lexicon, lexicon
 from .parser import CHUNK_CHARS, ParsedMention, parse_pieces
 from .text import Document
 from . import tolls
+from .eventmerge import FINE, absorb, merge
+from .eventrules import (MASSACRE_PRIORITY, SPECIFIC_PRIORITY, STRONG_PRIORITY, Event, Rule, actors, any_trigger,
+                         cue, rebels, rules)
 
 __all__ = ["Event", "events_geojson", "extract_events", "extract_reports"]
 
-_FINE = frozenset({"point", "near", "district"})
-#: Triggers at or above this priority (massacres) keep their type whoever else is named.
-_MASSACRE_PRIORITY = 78
-#: Triggers at or above this priority name the incident wherever they stand in the sentence.
-_SPECIFIC_PRIORITY = 92
 #: A date farther than this (characters) from the trigger loses to a nearer relative one.
 _DATE_REACH = 80
 #: An incident dated more than this many days before the report is history, not news.
@@ -67,86 +62,6 @@ _NEWS_DAYS = 120
 _LISTABLE = frozenset({"point", "near", "district", "province"})
 #: A first line longer than this is the lead, not a headline.
 _HEADLINE_CHARS = 160
-_STRONG_PRIORITY = 40
-#: Events of one date and type closer than this (km) are one event told twice.
-MERGE_KM = 15.0
-
-
-@dataclass
-class Event:
-    """One extracted event (see :data:`geo.schema.EVENT_COLUMNS` for the output columns)."""
-
-    sentence: int
-    trigger: int
-    event_type: str
-    sub_event_type: str
-    quote: str
-    date: dt.date | None = None
-    date_precision: str = "day"
-    dated_here: bool = False
-    location: ParsedMention | None = None
-    actor1: str | None = None
-    actor2: str | None = None
-    fatalities: int | None = 0
-    attackers: int | None = None
-    notes: list[str] = field(default_factory=list)
-    priority: int = 0
-    distinct: bool = False
-
-
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern
-    event_type: str
-    sub_event_type: str
-    priority: int
-
-
-@lru_cache(maxsize=2)
-def _rules(path=DATA_DIR / "event_rules.csv") -> tuple[_Rule, ...]:
-    return tuple(_Rule(re.compile(r["pattern"]), r["event_type"], r["sub_event_type"], int(r["priority"]))
-                 for r in _read(path, ("pattern", "event_type", "sub_event_type", "priority")))
-
-
-@lru_cache(maxsize=1)
-def _any_trigger() -> re.Pattern:
-    """All triggers in one pattern: most sentences have none, and one scan says so."""
-    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in _rules()))
-
-
-@lru_cache(maxsize=1)
-def _rebels() -> re.Pattern:
-    """Any actor of the rebel side (``actors.csv``), in one pattern."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p, _, side in _actors() if side == "rebel"))
-
-
-@lru_cache(maxsize=2)
-def _cues(path=DATA_DIR / "event_cues.csv") -> dict[str, re.Pattern]:
-    """The phrase lists that read a report (``event_cues.csv``: name, pattern, note), compiled."""
-    return {r["name"]: re.compile(r["pattern"]) for r in _read(path, ("name", "pattern", "note"))}
-
-
-def _cue(name: str) -> re.Pattern:
-    """One cue of ``event_cues.csv`` ("hypothetical", "background", "here", ...)."""
-    return _cues()[name]
-
-
-@lru_cache(maxsize=2)
-def _actors(path=DATA_DIR / "actors.csv") -> tuple[tuple[re.Pattern, str, str], ...]:
-    return tuple((re.compile(r["pattern"]), r["actor"], r["side"]) for r in _read(path, ("pattern", "actor", "side")))
-
-
-def _read(path, required) -> list[dict[str, str]]:
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        for r in rows:
-            re.compile(r["pattern"])
-    except (OSError, csv.Error, re.error, KeyError) as exc:
-        raise DataError(f"{path}: cannot read the event rules: {exc}") from exc
-    if rows and any(c not in rows[0] for c in required):
-        raise DataError(f"{path}: expected columns {', '.join(required)}")
-    return rows
 
 
 # -- public -------------------------------------------------------------------
@@ -263,7 +178,7 @@ class _Extractor:
     def _future(self, d: DateMention) -> bool:
         """Whether ``d`` dates something to come ("the strike set for 14 August"), not the incident."""
         return d.date is not None and d.date > self.ref or bool(
-            _cue("future").search(self._folded, max(0, d.start - 30), d.start))
+            cue("future").search(self._folded, max(0, d.start - 30), d.start))
 
     def _in_dateline(self, pos: int) -> bool:
         return self.dateline is not None and self.dateline.start <= pos < self.dateline.end
@@ -280,7 +195,7 @@ class _Extractor:
             dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True, folded=folded) if d.start >= skip]
             self._speech_date = next((d.date for d in dates if d.kind == "speech" and d.date is not None), None)
             dates = [d for d in dates if d.kind != "speech"]
-            rebels_here = _rebels().search(folded, skip) is not None
+            rebels_here = rebels().search(folded, skip) is not None
             if s0 < first_line:
                 self.rebels_seen = self.rebels_seen or rebels_here
                 continue
@@ -293,7 +208,7 @@ class _Extractor:
             events.extend(found)
             if found and found[-1].date is not None and found[-1].date_precision == "day":
                 self.last_date = (found[-1].date, "day")
-        return _merge(events)
+        return merge(events)
 
     def _headline_end(self) -> int:
         """End of the headline (0 when there is none): it repeats the lead, so it is not read for events.
@@ -316,21 +231,21 @@ class _Extractor:
 
     def _sentence_events(self, i: int, text: str, folded: str, dates: list[DateMention], skip: int,
                          earlier: list[Event]) -> list[Event]:
-        if _any_trigger().search(folded, skip) is None:
+        if any_trigger().search(folded, skip) is None:
             return []
-        triggers = [(m.start(), r) for r in _rules() for m in r.pattern.finditer(folded)
+        triggers = [(m.start(), r) for r in rules() for m in r.pattern.finditer(folded)
                     if m.start() >= skip and not _refers_back(folded, m)
-                    and not _cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
-                    and not _cue("legal").search(folded, max(skip, m.start() - 40), m.start())
-                    and not _cue("legal_after").match(folded, m.end())
+                    and not cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
+                    and not cue("legal").search(folded, max(skip, m.start() - 40), m.start())
+                    and not cue("legal_after").match(folded, m.end())
                     and not _generic(folded, m, skip)]
         if not triggers:
             return []
-        strong = [t for t in triggers if t[1].priority >= _STRONG_PRIORITY]
+        strong = [t for t in triggers if t[1].priority >= STRONG_PRIORITY]
         # A specific act (a bomb defused, a cache found) right after the first trigger names the incident:
         # "agents of the explosives unit defused a device".
         first = min(strong or triggers, key=lambda t: t[0])
-        specific = [t for t in strong if t[1].priority >= _SPECIFIC_PRIORITY and 0 < t[0] - first[0] < 40]
+        specific = [t for t in strong if t[1].priority >= SPECIFIC_PRIORITY and 0 < t[0] - first[0] < 40]
         pos, rule = min(specific, key=lambda t: t[0]) if specific else first
         s0 = self.doc.sentences[i][0]
         sides = self._sides(folded, skip)
@@ -343,13 +258,13 @@ class _Extractor:
         actor1, actor2 = self._actors(sides, event_type, sub, pos)
         self._inherited = False
         self._anchored = False
-        here = self.dateline_place is not None and _cue("here").search(folded) is not None
+        here = self.dateline_place is not None and cue("here").search(folded) is not None
         if here and not places:
             targets: list[ParsedMention | None] = [self.dateline_place]  # "en esta ciudad", before any guess
         else:
             targets = self._locations(i, places, pos + s0, earlier, dated)
         if not targets and self.dateline_place is not None and (
-                _cue("here").search(folded) or not places and _cue("urban").search(folded)):
+                cue("here").search(folded) or not places and cue("urban").search(folded)):
             targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad", "on Junín street"
         if not targets and not places and not earlier:
             lead = self._lead_place(i)
@@ -357,24 +272,24 @@ class _Extractor:
                 targets = [lead]
         if not targets:
             # Plainly an event, but no place for it: kept, unresolved, never put at the dateline.
-            if not (fatalities or dated and rule.priority >= _STRONG_PRIORITY):
+            if not (fatalities or dated and rule.priority >= STRONG_PRIORITY):
                 return []
             targets = [None]
         out = []
         for loc in targets:
             ev = Event(sentence=i, trigger=pos, event_type=event_type, sub_event_type=sub, quote=text[skip:].strip(),
                        priority=rule.priority,
-                       distinct=bool(_cue("another").search(folded, max(skip, pos - 80), pos + 40)),
+                       distinct=bool(cue("another").search(folded, max(skip, pos - 80), pos + 40)),
                        date=date, date_precision=precision, dated_here=dated, location=loc,
                        actor1=actor1, actor2=actor2, fatalities=fatalities, attackers=attackers)
             if not self._is_event(ev, self._inherited, earlier, dates):
                 if earlier and not ev.distinct and not ev.dated_here and (loc is None or self._inherited):
-                    _absorb(earlier[-1], ev)  # a detail of the incident just told ("the bomb went off at 2230")
+                    absorb(earlier[-1], ev)  # a detail of the incident just told ("the bomb went off at 2230")
                 continue
             out.append(ev)
         return out
 
-    def _type(self, rule: _Rule, sides, folded: str) -> tuple[str, str]:
+    def _type(self, rule: Rule, sides, folded: str) -> tuple[str, str]:
         """ACLED type of the sentence's incident: the trigger's, then by weapon and by who was hit.
 
         A generic attack or killing with explosives and no fighting is a
@@ -386,11 +301,11 @@ class _Extractor:
                                                             ("Violence against civilians", "Attack"))
         if not generic:
             return rule.event_type, rule.sub_event_type
-        if _cue("explosive").search(folded) and not _cue("fight").search(folded):
+        if cue("explosive").search(folded) and not cue("fight").search(folded):
             return "Explosions/Remote violence", "Remote explosive/landmine/IED"
-        if rule.priority >= _MASSACRE_PRIORITY:
+        if rule.priority >= MASSACRE_PRIORITY:
             return rule.event_type, rule.sub_event_type
-        if _cue("protesters").search(folded):
+        if cue("protesters").search(folded):
             return "Riots", "Violent demonstration"  # "un manifestante muerto, nueve policías heridos"
         hit = {side for _, _, side in sides}
         forces = bool(hit & {"military", "police"})
@@ -403,12 +318,12 @@ class _Extractor:
     def _sides(self, folded: str, skip: int) -> list[tuple[int, str, str]]:
         """(position, actor, side) of every actor named as a participant, in text order."""
         out = []
-        for pattern, actor, side in _actors():
+        for pattern, actor, side in actors():
             for m in pattern.finditer(folded):
                 if m.start() < skip:
                     continue
                 around = folded[max(0, m.start() - 45):m.start()] + " " + folded[m.end():m.end() + 12]
-                if _cue("speech").search(around) and side in ("military", "police"):
+                if cue("speech").search(around) and side in ("military", "police"):
                     continue  # "the army said", "informó la Policía": the source, not a side
                 out.append((m.start(), actor, side))
         out.sort()
@@ -451,7 +366,7 @@ class _Extractor:
         """The first side named before the trigger that is not a victim, else the first after it."""
         before = [(p, a, s) for p, a, s in sides if p <= trigger and s not in ("civilian",)]
         for p, a, s in before:
-            if not _cue("victim").match(folded, p):
+            if not cue("victim").match(folded, p):
                 return a
         after = [a for p, a, s in sides if p > trigger and s in ("rebel", "unknown", "foreign_rebel")]
         return after[0] if after else None
@@ -484,14 +399,14 @@ class _Extractor:
                    earlier: list[Event], dated: bool) -> list[ParsedMention]:
         clean = self.doc.clean
         places = [p for p in places
-                  if not _cue("destination").search(_fold_keep(clean[max(0, p.mention.start - 30):p.mention.start]))
-                  and not _cue("origin").search(_fold_keep(clean[max(0, p.mention.start - 12):p.mention.start]))
-                  and not _cue("speech").match(_fold_keep(clean[p.mention.end:p.mention.end + 12]).strip())]
+                  if not cue("destination").search(_fold_keep(clean[max(0, p.mention.start - 30):p.mention.start]))
+                  and not cue("origin").search(_fold_keep(clean[max(0, p.mention.start - 12):p.mention.start]))
+                  and not cue("speech").match(_fold_keep(clean[p.mention.end:p.mention.end + 12]).strip())]
         fronted = self._fronted(i, places, trigger)
         if fronted is not None:
             self._anchored = True
             return [fronted]  # "En Breña, un artefacto estalló …", "In Lima, another commando shot …"
-        frame = _cue("speech_frame").search(_fold_keep(clean[self.doc.sentences[i][0]:trigger]))
+        frame = cue("speech_frame").search(_fold_keep(clean[self.doc.sentences[i][0]:trigger]))
         if frame is not None:  # "the commander of the port of Copacabana reported that a bomb … in Yunguyo"
             cut = self.doc.sentences[i][0] + frame.end()
             places = [p for p in places if p.mention.start >= cut] or places
@@ -504,13 +419,13 @@ class _Extractor:
             self._anchored = True
             return listed  # "arrested miners at the La Oroya, Morococha and Casa Palca camps": one event each
         ordered = after + [p for p in places if p.mention.start < trigger]
-        fine = [p for p in ordered if _precision(p) in _FINE]
+        fine = [p for p in ordered if _precision(p) in FINE]
         if fine:
             return [fine[0]]
         if not places and earlier and earlier[-1].location is not None:
             self._inherited = True
             return [earlier[-1].location]  # "… from the same area"
-        nxt = [p for p in self.by_sentence.get(i + 1, []) if _precision(p) in _FINE]
+        nxt = [p for p in self.by_sentence.get(i + 1, []) if _precision(p) in FINE]
         own = [p for p in places if _precision(p) not in ("country", "region", "department", None)]
         if nxt and dated and not own:  # "Gunmen killed 16 people on Sunday… The victims were found in San Miguel del Ene"
             return [nxt[0]]
@@ -532,7 +447,7 @@ class _Extractor:
             if p.mention.start >= trigger:
                 break
             head = _fold_keep(clean[s0:p.mention.start]).lstrip()
-            if _cue("front").fullmatch(head) and clean[p.mention.end:p.mention.end + 2].lstrip().startswith(","):
+            if cue("front").fullmatch(head) and clean[p.mention.end:p.mention.end + 2].lstrip().startswith(","):
                 return p
         return None
 
@@ -548,7 +463,7 @@ class _Extractor:
                       and self.by_sentence.get(k) is not None or k == i), None)
         if first is None or first >= i:
             return None
-        fine = _unique([p for p in self.by_sentence.get(first, []) if _precision(p) in _FINE])
+        fine = _unique([p for p in self.by_sentence.get(first, []) if _precision(p) in FINE])
         return fine[0] if len(fine) == 1 else None
 
     def _listed(self, after: list[ParsedMention]) -> list[ParsedMention]:
@@ -563,15 +478,15 @@ class _Extractor:
                   and p.place.kind.value not in ("river", "valley", "region", "coca_zone")]
         if len(places) < 2 or places[0] is not after[0]:
             return []
-        if _cue("between").search(_fold_keep(clean[max(0, places[0].mention.start - 12):places[0].mention.start])):
+        if cue("between").search(_fold_keep(clean[max(0, places[0].mention.start - 12):places[0].mention.start])):
             return []
         run, closed = [places[0]], False
         for p in places[1:]:
             gap = _fold_keep(clean[run[-1].mention.end:p.mention.start])
-            if not _cue("list_gap").fullmatch(gap):
+            if not cue("list_gap").fullmatch(gap):
                 break
             run.append(p)
-            if _cue("closing").search(gap):
+            if cue("closing").search(gap):
                 closed = True
                 break
         codes = [{c for c in (x.place.admin1_code, x.place.admin2_code, x.place.admin3_code) if c} for x in run]
@@ -588,7 +503,7 @@ class _Extractor:
         or only a river or a region, after an event was already told.
         """
         folded = _fold_keep(ev.quote)
-        if dates and not ev.dated_here or _cue("background").search(folded, max(0, ev.trigger - 40), ev.trigger + 40):
+        if dates and not ev.dated_here or cue("background").search(folded, max(0, ev.trigger - 40), ev.trigger + 40):
             return False
         if any(d.kind == "past" for d in dates) and not any(d.precision == "day" for d in dates):
             return False  # "last year's killing of 'Alipio'", "attacks in the 1980s"
@@ -597,7 +512,7 @@ class _Extractor:
         if ev.dated_here and ev.date_precision == "year":
             return False
         # A place the sentence opens with, or lists, is the incident's own, even a province.
-        precise = ev.location is not None and (_precision(ev.location) in _FINE or self._anchored)
+        precise = ev.location is not None and (_precision(ev.location) in FINE or self._anchored)
         if not earlier and ev.sentence == self._lead_index():
             return True  # the lead is the news, even dated by the dateline and placed by a province
         if inherited:
@@ -615,15 +530,15 @@ def _refers_back(folded: str, m: re.Match) -> bool:
     word = m.group(0).split()[0]
     if word.endswith(("ar", "er", "ir")) and folded[max(0, m.start() - 3):m.start()] == "al ":
         return False
-    return _cue("back_reference").search(folded, 0, m.start()) is not None
+    return cue("back_reference").search(folded, 0, m.start()) is not None
 
 
 def _generic(folded: str, m: re.Match, skip: int) -> bool:
     """Whether trigger ``m`` names a kind of act ("wave of terrorist attacks"), not an incident."""
     word = m.group(0)
-    if not _cue("plural_generic").search(word):
+    if not cue("plural_generic").search(word):
         return False
-    return not _cue("counted").search(folded, max(skip, m.start() - 40), m.start())
+    return not cue("counted").search(folded, max(skip, m.start() - 40), m.start())
 
 
 def _is_person(clean: str, start: int, end: int) -> bool:
@@ -635,9 +550,9 @@ def _is_person(clean: str, start: int, end: int) -> bool:
     """
     before = _fold_keep(clean[max(0, start - 40):start])
     after = _fold_keep(clean[end:end + 40])
-    if _cue("person_before").search(before) or _cue("facility_before").search(before) or _cue("facility_after").match(after):
+    if cue("person_before").search(before) or cue("facility_before").search(before) or cue("facility_after").match(after):
         return True
-    speech = _cue("surname_speech").match(after)
+    speech = cue("surname_speech").match(after)
     if speech is not None:
         roles = lexicon().roles
         nouns = set().union(*(roles.get(r, frozenset()) for r in ("common", "person_noun", "attacker_noun",
@@ -671,79 +586,3 @@ def _unique(pms: list[ParsedMention]) -> list[ParsedMention]:
             seen.add(p.mention.key)
             out.append(p)
     return out
-
-
-def _merge(events: list[Event]) -> list[Event]:
-    """One event per date and place: later sentences that describe it again add to it.
-
-    Two locations are one place when they lie within :data:`MERGE_KM` or one
-    is the admin unit holding the other ("the district of Llochegua" … "between
-    Llochegua and Canayre").
-    """
-    out: list[Event] = []
-    for ev in events:
-        twin = next((e for e in out if e.date == ev.date and e.sentence != ev.sentence and not ev.distinct
-                     and (e.event_type == ev.event_type or min(e.priority, ev.priority) < _STRONG_PRIORITY + 20)
-                     and (_same_place(e, ev) or not ev.dated_here and
-                     e.location is not None and ev.location is not None
-                     and e.location.mention.key == ev.location.mention.key)), None)
-        if twin is None:
-            out.append(ev)
-            continue
-        _absorb(twin, ev)
-        if _finer(ev, twin):
-            twin.location = ev.location  # "in this capital" … "in the San Borja district"
-    return out
-
-
-def _absorb(twin: Event, ev: Event) -> None:
-    """What a second telling of ``twin`` adds: a toll, the attackers, a more specific type."""
-    if not twin.fatalities and ev.fatalities:
-        twin.fatalities = ev.fatalities
-    if twin.attackers is None:
-        twin.attackers = ev.attackers
-    if (ev.event_type == "Explosions/Remote violence" and twin.priority < _STRONG_PRIORITY + 20
-            and not twin.fatalities and not _cue("fight").search(_fold_keep(twin.quote))):
-        # "two attacks in Lima last night … a powerful bomb exploded": the telling with the weapon types it;
-        # an ambush with explosives stays a clash
-        twin.event_type, twin.sub_event_type, twin.priority = ev.event_type, ev.sub_event_type, ev.priority
-
-
-def _finer(a: Event, b: Event) -> bool:
-    """Whether ``a`` is placed more finely than ``b`` (a district over its department, a town over its city)."""
-    order = {"point": 0, "near": 1, "district": 2, "province": 3, "department": 4, "region": 5, "country": 6}
-    pa, pb = _place(a), _place(b)
-    if pa is None or pb is None:
-        return pa is not None
-    return order.get(pa.precision.value, 9) < order.get(pb.precision.value, 9) or (
-        b.location is not None and b.location.mention.dateline and not a.location.mention.dateline)
-
-
-def _same_place(a: Event, b: Event) -> bool:
-    pa, pb = _place(a), _place(b)
-    if pa is None or pb is None:
-        return pa is pb
-    if pa.id == pb.id:
-        return True
-    for x, y in ((pa, pb), (pb, pa)):
-        code = {"district": x.admin3_code, "province": x.admin2_code, "department": x.admin1_code}.get(x.kind.value)
-        if code and code in (y.admin1_code, y.admin2_code, y.admin3_code):
-            return True
-    if (pa.admin3_code and pb.admin3_code and pa.admin3_code != pb.admin3_code
-            and pa.precision.value in _FINE and pb.precision.value in _FINE
-            and "capital" not in (pa.kind.value, pb.kind.value)):
-        return False  # two districts of one city (Breña, San Isidro) are two locations
-    return _km(pa, pb) < MERGE_KM
-
-
-def _place(ev: Event):
-    best = ev.location.resolution.best if ev.location is not None else None
-    return best.place if best is not None else None
-
-
-def _km(a, b) -> float:
-    import math
-
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

@@ -40,6 +40,10 @@ MARGIN = 0.1
 FUZZY_CUTOFF = 88
 #: Keys shorter than this are never fuzzy-matched ("Santa" is not "Santo").
 FUZZY_MIN_LENGTH = 6
+#: Names of this many letters (inclusive) are checked for a single typo when nothing else matches.
+TYPO_LENGTHS = (6, 10)
+#: Match quality of a one-typo reading: read as a correction ("fuzzy"), and only with context.
+TYPO_MATCH = 0.6
 #: Entries of one place from different sources lie within this distance (km).
 MERGE_KM = 6.0
 #: Entries compared for merging, best first (Peru has 362 places named Santa Rosa).
@@ -137,7 +141,25 @@ class Resolver:
             cues = cues | cues_around(ctx.text, fold(query))
         scored = self._score(rows, match, cues, ctx, fold(query))
         candidates = self._merge(scored)
+        if all(m == TYPO_MATCH for m in match) and not self._agrees(candidates[0][1], ctx, fold(query)):
+            # One letter off and nothing around to confirm it: a suggestion, not an answer.
+            place = self.index.place(candidates[0][1])
+            return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer; "
+                                                          f"did you mean {_describe(place)}?")
         return self._verdict(query, candidates, limit)
+
+    def _agrees(self, row: int, ctx: Context, query_fold: str) -> bool:
+        """Whether the context places ``row`` (an admin unit holding it, or a place within 25 km)."""
+        codes, points, _ = self._context_evidence(ctx, query_fold)
+        if codes:
+            # The finest unit the context names must hold it: "Mocape | Olmos | Lambayeque" is no Mocupe of
+            # another district of Lambayeque.
+            # A department is too large to vouch for one letter (it holds hundreds of near-homonyms).
+            c = self.index.columns
+            finest = max(len(code) for code in codes)
+            if finest >= 4:
+                return c["admin3_code" if finest >= 6 else "admin2_code"][row] in codes
+        return bool(points) and bool(self._near_bonus(np.array([row], dtype=np.int64), points)[0] >= 0.2)
 
     def cache_clear(self) -> None:
         """Forget memoised results (benchmarks; after editing the index)."""
@@ -162,6 +184,20 @@ class Resolver:
         keys = self._keys_by_initial.get(key[:1], [])
         hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
         return [(k, s) for k, s, _ in hits]
+
+    def _typos(self, key: str) -> list[str]:
+        """Keys one typo away from ``key`` (a letter swapped, missing, doubled or wrong), same first letter.
+
+        Only for names of :data:`TYPO_LENGTHS` letters: shorter ones have too
+        many neighbours ("Santa", "Santo"), longer ones the fuzzy ratio catches.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if not TYPO_LENGTHS[0] <= len(key.replace(" ", "")) <= TYPO_LENGTHS[1]:
+            return []
+        keys = self._keys_by_initial.get(key[:1], [])
+        return [k for k, _, _ in process.extract(key, keys, scorer=OSA.distance, score_cutoff=1, limit=8)]
 
     # -- scoring -------------------------------------------------------------
 
@@ -378,6 +414,10 @@ def _lookup(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:
         for hit, ratio in resolver._fuzzy(k):
             for r in idx.by_key[hit]:
                 best[r] = max(best.get(r, 0.0), 0.85 * ratio / 100)
+    if not best:
+        for hit in resolver._typos(k):
+            for r in idx.by_key[hit]:
+                best[r] = TYPO_MATCH
     return list(best), list(best.values())
 
 

@@ -207,3 +207,21 @@ def test_every_candidate_cites_its_source(gaz):
     for name in ("Santa Rosa", "Kepashiato", "VRAEM", "Apurímac"):
         for cand in gaz.resolve(name).candidates:
             assert cand.place.source
+
+
+@pytest.mark.parametrize(("name", "context", "expected"), [
+    ("Pichary", "La Convención", "Pichari"),      # a wrong letter
+    ("Palmapamba", "La Mar", "Palmapampa"),       # a wrong letter, the province agrees
+])
+def test_one_typo_is_corrected_when_the_admin_context_agrees(gaz, name, context, expected):
+    res = gaz.resolve(name, context=context)
+    assert res.status == "ok" and res.best.place.name == expected
+    assert res.best.match == "fuzzy" and f"{name!r} read as {expected!r}" in res.reason
+    assert res.confidence < 0.9
+
+
+@pytest.mark.parametrize("context", [None, "Cusco"])
+def test_one_typo_without_agreeing_context_is_a_suggestion(gaz, context):
+    res = gaz.resolve("Pichary", context=context)
+    assert res.status == "unresolved" and res.best is None
+    assert "did you mean Pichari" in res.reason

@@ -126,6 +126,16 @@ class Resolver:
             wanted = {Kind(k) for k in kinds}
             keep = [i for i, r in enumerate(rows) if self._kind[r] in wanted]
             rows, match = [rows[i] for i in keep], [match[i] for i in keep]
+        if not rows and "," in query:
+            # As typed into Nominatim: "Santa Rosa, La Mar, Ayacucho" is a name and the units holding it.
+            name, *units = [part.strip() for part in query.split(",")]
+            if name and any(units):
+                inner = self._resolve(name, dataclasses.replace(ctx, admin=(*ctx.admin, *filter(None, units))),
+                                      limit, kinds)
+                if inner.status in ("ok", "ambiguous"):
+                    note = f"read as {name!r} in {', '.join(filter(None, units))}"
+                    return dataclasses.replace(inner, query=query,
+                                               reason=f"{note}; {inner.reason}" if inner.reason else note)
         if not rows:
             parts = _DASHED.split(query)
             if len(parts) == 2 and all(parts):

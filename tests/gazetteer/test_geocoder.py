@@ -40,3 +40,16 @@ def test_reverse_finds_the_nearest_town(gaz):
 @pytest.mark.parametrize("query", [None, float("nan")])
 def test_missing_queries(gaz, query):
     assert OfflineGeocoder(gaz).geocode(query) is None
+
+
+@pytest.mark.parametrize(("query", "place_id"), [
+    ("Pichari, Cusco", "cur:pichari"),
+    ("Santa Rosa, La Mar, Ayacucho", "cur:santa-rosa-la-mar"),
+    ("Kepashiato, La Convención, Cusco, Perú", "cur:kepashiato"),
+])
+def test_a_comma_separated_query_is_a_name_and_its_admin_units(gaz, query, place_id):
+    from gazetteer.geocoder import OfflineGeocoder
+
+    location = OfflineGeocoder(gaz).geocode(query)
+    assert location is not None and location.raw["id"] == place_id
+    assert location.raw["status"] == "ok" and "read as" in location.raw["reason"]

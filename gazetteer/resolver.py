@@ -147,6 +147,8 @@ class Resolver:
                                                reason=f"{note}; {inner.reason}" if inner.reason else note)
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
         _, cues = split_key(query)
+        if any(fold(unit) == fold(query) for unit in ctx.admin):
+            cues = set()  # "Río Tambo | Río Tambo | Satipo": the district's name, "río" is part of it
         if ctx.text:
             cues = cues | cues_around(ctx.text, fold(query))
         scored = self._score(rows, match, cues, ctx, fold(query))
@@ -219,6 +221,8 @@ class Resolver:
         codes, points, countries = self._context_evidence(ctx, query_fold)
         table = self.index.columns
         near = self._near_bonus(np.asarray(rows, dtype=np.int64), points) if points else None
+        # The admin columns name a unit of this very name: the district, or its town, not a river or a namesake.
+        own_unit = any(fold(unit) == query_fold for unit in ctx.admin)
         out = []
         for i, (row, m) in enumerate(zip(rows, match)):
             kind = self._kind[row]
@@ -233,6 +237,9 @@ class Resolver:
                 raw += 0.1 if kind in soft_kinds else -0.03
             if codes:
                 raw += self._admin_bonus(row, codes)
+            if own_unit:
+                a3 = table["admin3"][row]
+                raw += 0.2 if kind is Kind.DISTRICT or (a3 is not None and fold(a3) == query_fold) else -0.1
             if near is not None:
                 raw += near[i]
             country = table["country"][row]

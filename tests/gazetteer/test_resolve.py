@@ -225,3 +225,10 @@ def test_one_typo_without_agreeing_context_is_a_suggestion(gaz, context):
     res = gaz.resolve("Pichary", context=context)
     assert res.status == "unresolved" and res.best is None
     assert "did you mean Pichari" in res.reason
+
+
+def test_admin_columns_naming_a_unit_of_the_same_name_decide(gaz):
+    """"Río Tambo | Río Tambo | Satipo | Junín": the district, not the river, not El Tambo of Huancayo."""
+    res = gaz.resolve("Río Tambo", context=["Río Tambo", "Satipo", "Junín"])
+    assert res.status == "ok" and res.best.place.kind.value == "district"
+    assert res.best.place.admin3 == "Río Tambo" and res.best.place.admin2 == "Satipo"

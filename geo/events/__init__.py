@@ -15,6 +15,7 @@ keeps its place with a ``status`` (``invalid``, ``unresolved``,
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -24,7 +25,7 @@ from gazetteer.errors import InvalidInputError
 
 from geo.schema import CRS, EVENT_COLUMNS
 
-from .columns import detect_columns, parse_mapping, sniff_format
+from .columns import detect_columns, parse_mapping, sniff_format, unrecognised_columns
 from .geocode import attribute_points, locate
 from .readers import RawTable, read_table
 from .validate import RowReport, normalise
@@ -124,6 +125,17 @@ def empty_events() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
 
 
+def _say_columns(table: RawTable, found: dict[str, str]) -> None:
+    """When some columns were not understood, warn which, and how the others were read."""
+    unknown = unrecognised_columns(table.frame.columns, found)
+    if not unknown:
+        return
+    read = ", ".join(f"{column!r} → {field}" for field, column in found.items())
+    warnings.warn(f"{table.path}: column(s) not understood, left out: {', '.join(map(repr, unknown))} "
+                  f"(name them with a mapping, e.g. --mapping 'Lugar del ataque=location'); "
+                  f"read as {read or 'nothing'}", stacklevel=4)
+
+
 def _run(table: RawTable, *, gaz, mapping, input_format: str, dayfirst: bool) -> gpd.GeoDataFrame:
     if input_format not in INPUT_FORMATS:
         raise InvalidInputError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
@@ -133,6 +145,7 @@ def _run(table: RawTable, *, gaz, mapping, input_format: str, dayfirst: bool) ->
     fmt = sniff_format(table.frame.columns) if input_format == "auto" else input_format
     if fmt == "table":
         found = detect_columns(table.frame.columns, mapping)
+        _say_columns(table, found)
         if not _LOCATING & set(found):
             raise InvalidInputError(
                 f"{table.path}: no column says where the events happened (location, latitude/longitude or "

@@ -17,7 +17,7 @@ from gazetteer.errors import InvalidInputError
 from gazetteer.names import fold
 
 __all__ = ["ALIASES", "ACLED_COLUMNS", "UCDP_COLUMNS", "INPUT_FIELDS", "detect_columns",
-           "parse_mapping", "sniff_format"]
+           "parse_mapping", "sniff_format", "unrecognised_columns"]
 
 #: Fields a reader fills from the input (the others are computed).
 INPUT_FIELDS = (
@@ -41,7 +41,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "actor2": ("actor2", "actor 2", "target", "objetivo", "blanco", "victim", "victims", "victima",
                "victimas", "side b"),
     "fatalities": ("fatalities", "deaths", "killed", "dead", "death toll", "muertos", "fallecidos",
-                   "victimas fatales", "muertes", "bajas"),
+                   "victimas fatales", "muertes", "bajas", "numero de muertos", "numero de fallecidos",
+                   "cantidad de muertos", "total muertos", "n muertos", "nro muertos", "number killed",
+                   "number of deaths", "number of fatalities"),
     "location": ("location", "place", "place name", "lugar", "localidad", "ubicacion", "sitio",
                  "town", "village", "pueblo", "centro poblado", "locality", "site", "paraje"),
     "admin1": ("admin1", "admin 1", "adm1", "department", "departamento", "dpto", "depto", "region",
@@ -88,6 +90,8 @@ _ACLED_MARKERS = {"event_id_cnty", "geo_precision", "time_precision", "sub_event
 _UCDP_MARKERS = {"where_prec", "side_a", "side_b", "date_start", "type_of_violence"}
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 _SEPARATORS = re.compile(r"[_\-./]+")
+#: What qualifies a header's head word: "fecha [del hecho]", "lugar [del ataque]", "date [of the attack]".
+_QUALIFIER = re.compile(r"\s+(?:del|de la|de los|de las|de|en|of the|of|for|in)\s+")
 
 
 def _header_key(header: str) -> str:
@@ -176,10 +180,26 @@ def detect_columns(columns: Iterable[str], mapping: Mapping[str, str] | None = N
     for column in columns:
         if column in mapping:
             continue
-        key = _header_key(column)
-        field = _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
-        if field is None and key.replace(" ", "_") in INPUT_FIELDS:
-            field = key.replace(" ", "_")
+        field = _field_of(column)
         if field is not None and field not in found:
             found[field] = column
     return found
+
+
+def unrecognised_columns(columns: Iterable[str], found: Mapping[str, str]) -> list[str]:
+    """The input columns :func:`detect_columns` did not map to any field, in order."""
+    used = set(found.values())
+    return [str(c) for c in columns if str(c) not in used]
+
+
+def _field_of(column: str) -> str | None:
+    """The field a header names: its alias, else the head of "X del Y" ("Fecha del hecho", "Lugar del ataque")."""
+    key = _header_key(column)
+    field = _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+    if field is None and key.replace(" ", "_") in INPUT_FIELDS:
+        field = key.replace(" ", "_")
+    if field is None:
+        head = _QUALIFIER.split(key, maxsplit=1)[0].strip()
+        if head != key:
+            field = _LOOKUP.get(head)
+    return field

@@ -166,10 +166,9 @@ def test_excel_with_spanish_headers_and_a_mapping(gaz, tmp_path):
     path = tmp_path / "hoja.xlsx"
     pd.DataFrame({"Fecha": [pd.Timestamp("2014-02-17"), "2014-02"], "Lugar del ataque": ["Kepashiato", "Pichari"],
                   "Muertos": [0, 2]}).to_excel(path, index=False)
-    with pytest.raises(InvalidInputError, match="Lugar del ataque=location"):
-        read_events(path, gaz=gaz)
+    unmapped = read_events(path, gaz=gaz)  # "Lugar del ataque": the head word says where
     events = read_events(path, gaz=gaz, mapping={"Lugar del ataque": "location"})
-    assert events["place_id"].tolist() == ["cur:kepashiato", "cur:pichari"]
+    assert events["place_id"].tolist() == unmapped["place_id"].tolist() == ["cur:kepashiato", "cur:pichari"]
     assert events["date_precision"].tolist() == ["day", "month"]
     assert events["fatalities"].tolist() == [0, 2]
 
@@ -213,3 +212,24 @@ def test_parse_date(text, expected):
 def test_parse_date_refuses(text):
     with pytest.raises(DateError):
         parse_date(text)
+
+
+def test_columns_not_understood_are_named_in_a_warning(gaz, tmp_path):
+    path = tmp_path / "hoja.csv"
+    pd.DataFrame({"Fecha del hecho": ["2014-02-17"], "Lugar del ataque": ["Kepashiato"],
+                  "Número de muertos": [3], "Observ. internas": ["x"]}).to_csv(path, index=False)
+    with pytest.warns(UserWarning, match="not understood.*'Observ. internas'") as caught:
+        events = read_events(path, gaz=gaz)
+    assert "'Fecha del hecho' → event_date" in str(caught[0].message)
+    assert events["event_date"].notna().all() and events["fatalities"].tolist() == [3]
+    assert events["place_id"].tolist() == ["cur:kepashiato"]
+
+
+def test_a_place_column_that_no_header_names_is_still_refused(gaz, tmp_path):
+    path = tmp_path / "hoja.csv"
+    pd.DataFrame({"Fecha": ["2014-02-17"], "Sitio del hecho": ["Kepashiato"]}).to_csv(path, index=False)
+    assert read_events(path, gaz=gaz)["place_id"].tolist() == ["cur:kepashiato"]  # "sitio" is a place word
+    pd.DataFrame({"Fecha": ["2014-02-17"], "Comentario": ["Kepashiato"]}).to_csv(path, index=False)
+    with pytest.raises(InvalidInputError, match="no column says where"), \
+            pytest.warns(UserWarning, match="'Comentario'"):
+        read_events(path, gaz=gaz)

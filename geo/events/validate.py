@@ -15,9 +15,12 @@ and department.
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -130,6 +133,8 @@ def normalise(table: RawTable, *, input_format: str = "table", mapping: Mapping[
         out[name] = _strings(raw, columns.get(name), n)
     if input_format == "ucdp":
         _ucdp_fields(raw, out, columns)
+    elif input_format == "table":
+        _acled_types(out)
     out["event_date"], out["date_precision"] = _dates(raw, columns, input_format, dayfirst, report)
     out["fatalities"] = _integers(raw, columns.get("fatalities"), report, "fatalities")
     out["geo_precision"] = _integers(raw, columns.get("geo_precision"), report, "geo_precision", 1, 3)
@@ -157,6 +162,44 @@ def _columns(raw: pd.DataFrame, input_format: str, mapping) -> dict[str, str]:
     if mapping:
         base.update(detect_columns(raw.columns, mapping))
     return base
+
+
+#: ACLED's event types (an analyst's column may already use them).
+ACLED_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+                         "Strategic developments"})
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> dict[str, tuple[str, str]]:
+    """Folded type word -> (ACLED type, sub-type), from ``event_types.csv``."""
+    path = Path(__file__).with_name("event_types.csv")
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {fold(r["word"]): (r["event_type"], r["sub_event_type"]) for r in csv.DictReader(fh)}
+
+
+def _acled_types(out: pd.DataFrame) -> None:
+    """Map an analyst's type words ("emboscada", "coche bomba", "secuestro") to ACLED types and sub-types.
+
+    A value already an ACLED type stays; a mapped one keeps the word as
+    written in ``notes`` ("type as written: emboscada"); an unknown one stays
+    as it is.
+    """
+    words = _type_words()
+    mapped = {}
+    for value in out["event_type"].dropna().unique():
+        if value not in ACLED_TYPES and fold(value) in words:
+            mapped[value] = words[fold(value)]
+    if not mapped:
+        return
+    hit = out["event_type"].isin(list(mapped))
+    written = out.loc[hit, "event_type"]
+    out.loc[hit, "event_type"] = written.map(lambda v: mapped[v][0])
+    no_sub = hit & out["sub_event_type"].isna()
+    out.loc[no_sub, "sub_event_type"] = out.loc[no_sub, "event_type"].index.map(
+        lambda i: mapped[written[i]][1])
+    note = "type as written: " + written
+    out.loc[hit, "notes"] = [f"{n}; {w}" if isinstance(n, str) and n else w
+                             for n, w in zip(out.loc[hit, "notes"], note)]
 
 
 def _strings(raw: pd.DataFrame, column: str | None, n: int) -> pd.Series:

@@ -233,3 +233,17 @@ def test_a_place_column_that_no_header_names_is_still_refused(gaz, tmp_path):
     with pytest.raises(InvalidInputError, match="no column says where"), \
             pytest.warns(UserWarning, match="'Comentario'"):
         read_events(path, gaz=gaz)
+
+
+def test_spanish_and_english_type_words_map_to_acled_types_keeping_the_original(gaz):
+    frame = pd.DataFrame({"fecha": ["2014-02-17"] * 4, "lugar": ["Kepashiato", "Pichari", "Llochegua", "Kimbiri"],
+                          "tipo": ["Emboscada", "coche bomba", "Secuestro", "Battles"],
+                          "notas": ["según el Ejército", None, None, None]})
+    events = geocode_events(frame, gaz=gaz)
+    assert events["event_type"].tolist() == ["Battles", "Explosions/Remote violence", "Violence against civilians",
+                                             "Battles"]
+    assert events["sub_event_type"].tolist()[:3] == ["Armed clash", "Remote explosive/landmine/IED",
+                                                      "Abduction/forced disappearance"]
+    assert events["notes"].tolist()[:2] == ["según el Ejército; type as written: Emboscada",
+                                            "type as written: coche bomba"]
+    assert pd.isna(events["notes"].tolist()[3])  # already an ACLED type: nothing to say

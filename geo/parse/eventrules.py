@@ -32,7 +32,12 @@ SPECIFIC_PRIORITY = 92
 
 @dataclass
 class Event:
-    """One extracted event (see :data:`geo.schema.EVENT_COLUMNS` for the output columns)."""
+    """One extracted event (see :data:`geo.schema.EVENT_COLUMNS` for the output columns).
+
+    ``priority`` is its trigger's (a later telling with a more specific
+    trigger may retype it); ``distinct`` marks "another bomb": a new incident,
+    never merged into an earlier one.
+    """
 
     sentence: int
     trigger: int
@@ -54,6 +59,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Rule:
+    """A trigger of ``event_rules.csv``: a pattern on the folded sentence, its ACLED type, its priority."""
+
     pattern: re.Pattern
     event_type: str
     sub_event_type: str
@@ -62,6 +69,7 @@ class Rule:
 
 @lru_cache(maxsize=2)
 def rules(path=DATA_DIR / "event_rules.csv") -> tuple[Rule, ...]:
+    """The triggers, in file order (the order breaks ties between triggers at one position)."""
     return tuple(Rule(re.compile(r["pattern"]), r["event_type"], r["sub_event_type"], int(r["priority"]))
                  for r in _read(path, ("pattern", "event_type", "sub_event_type", "priority")))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -157,16 +158,19 @@ class Gazetteer:
         >>> Gazetteer.default().admin_unit("0504", country="PE").name  # doctest: +SKIP
         'Huanta'
         """
-        units = self.__dict__.get("_units")
-        if units is None:
-            c = self._index.columns
-            field = {"department": "admin1_code", "province": "admin2_code", "district": "admin3_code"}
-            units = self._units = {}
-            for row, kind in enumerate(c["kind"]):
-                if kind in field and c[field[kind]][row]:
-                    units.setdefault((c["country"][row], c[field[kind]][row]), row)
-        row = units.get((country, code))
+        row = self._unit_rows.get((country, code))
         return self._index.place(row) if row is not None else None
+
+    @cached_property
+    def _unit_rows(self) -> dict[tuple[str, str], int]:
+        """(country, code) -> index row of each department, province and district."""
+        c = self._index.columns
+        field = {"department": "admin1_code", "province": "admin2_code", "district": "admin3_code"}
+        units: dict[tuple[str, str], int] = {}
+        for row, kind in enumerate(c["kind"]):
+            if kind in field and c[field[kind]][row]:
+                units.setdefault((c["country"][row], c[field[kind]][row]), row)
+        return units
 
     def __len__(self) -> int:
         return len(self._index)

@@ -83,10 +83,12 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
         ("today", re.compile(r"\b(?:early today|today|hoy|this morning|this afternoon|tonight|esta manana|"
                              r"esta madrugada|esta tarde|esta noche|la madrugada de hoy|en horas de la madrugada)\b")),
         ("days_ago", re.compile(r"\b(?:(\w+) days? ago|hace (\w+) dias?)\b")),
-        ("few_days", re.compile(r"\b(?:a few days ago|some days ago|hace (?:unos|pocos|algunos) dias|dias atras)\b")),
+        ("few_days", re.compile(r"\b(?:a few days ago|some days ago|hace (?:unos|pocos|algunos) dias|"
+                                r"dias atras)\b")),
         ("past", re.compile(r"\b(?:last year|a year ago|years? ago|the previous year|in the (?:19|20)?\d0'?s|"
-                            r"(?:in|during|over) the (?:past|last) (?:\w+ )?(?:decades?|years|months)|recently|recientemente|"
-                            r"en (?:los|las) ultim[oa]s (?:\w+ )?(?:anos|decadas|meses)|el ano pasado|hace (?:\w+ )?anos?|"
+                            r"(?:in|during|over) the (?:past|last) (?:\w+ )?(?:decades?|years|months)|recently|"
+                            r"recientemente|en (?:los|las) ultim[oa]s (?:\w+ )?(?:anos|decadas|meses)|el ano pasado|"
+                            r"hace (?:\w+ )?anos?|"
                             r"(?:en )?los anos (?:ochenta|noventa|setenta|\d0)|en la decada de|years later|"
                             r"anos despues|\w+ years earlier)\b")),
         ("next_day", re.compile(r"\b(?:the next day|the following day|a day later|next day|al dia siguiente|"
@@ -97,7 +99,8 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
     ]
 
 
-_CACHE: dict[int, list] = {}
+#: Lexicon id -> (its date patterns, all of them in one pattern).
+_CACHE: dict[int, tuple[list[tuple[str, re.Pattern]], re.Pattern]] = {}
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|dijo|informo|informaron|senalo|"
                             r"indico|afirmo|anuncio|declaro|reporto)\s+(?:on\s+|el\s+|este\s+)?$")
 _LETTERS = "A-Za-zÁÉÍÓÚÑÜáéíóúñü"

@@ -192,7 +192,8 @@ class _Extractor:
             text = self.doc.clean[s0:s1]
             folded = _fold_keep(text)
             skip = max(0, self.dateline.end - s0) if self._in_dateline(s0) else 0
-            dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True, folded=folded) if d.start >= skip]
+            dates = [d for d in find_dates(text, self.ref, words=self.words, include_speech=True, folded=folded)
+                     if d.start >= skip]
             self._speech_date = next((d.date for d in dates if d.kind == "speech" and d.date is not None), None)
             dates = [d for d in dates if d.kind != "speech"]
             rebels_here = rebels().search(folded, skip) is not None
@@ -264,11 +265,11 @@ class _Extractor:
         else:
             targets = self._locations(i, places, pos + s0, earlier, dated)
         if not targets and self.dateline_place is not None and (
-                cue("here").search(folded) or not places and cue("urban").search(folded)):
+                here or not places and cue("urban").search(folded)):
             targets = [self.dateline_place]  # "here", "in this capital", "en esta ciudad", "on Junín street"
         if not targets and not places and not earlier:
             lead = self._lead_place(i)
-            if lead is not None:  # "… a severe blow to Shining Path in Lima. The police presented 29 members arrested …"
+            if lead is not None:  # "… a severe blow to Shining Path in Lima. The police presented 29 arrested …"
                 targets = [lead]
         if not targets:
             # Plainly an event, but no place for it: kept, unresolved, never put at the dateline.
@@ -427,7 +428,7 @@ class _Extractor:
             return [earlier[-1].location]  # "… from the same area"
         nxt = [p for p in self.by_sentence.get(i + 1, []) if _precision(p) in FINE]
         own = [p for p in places if _precision(p) not in ("country", "region", "department", None)]
-        if nxt and dated and not own:  # "Gunmen killed 16 people on Sunday… The victims were found in San Miguel del Ene"
+        if nxt and dated and not own:  # "Gunmen killed 16 people on Sunday… The victims were found in Vizcatán"
             return [nxt[0]]
         coarse = [p for p in ordered if _precision(p) not in ("country", None)]
         if coarse:
@@ -550,7 +551,8 @@ def _is_person(clean: str, start: int, end: int) -> bool:
     """
     before = _fold_keep(clean[max(0, start - 40):start])
     after = _fold_keep(clean[end:end + 40])
-    if cue("person_before").search(before) or cue("facility_before").search(before) or cue("facility_after").match(after):
+    if (cue("person_before").search(before) or cue("facility_before").search(before)
+            or cue("facility_after").match(after)):
         return True
     speech = cue("surname_speech").match(after)
     if speech is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -54,6 +54,19 @@ class Lexicon:
     @property
     def abbreviations(self) -> frozenset[str]:
         return self.roles.get("abbreviation", frozenset())
+
+    @cached_property
+    def plain_words(self) -> frozenset[str]:
+        """Ordinary words: in an all-caps sentence every word is capitalised, and a word is part of a
+        name unless it is one of these (organisation heads and given names stay name words)."""
+        plain = set().union(*(self.roles.get(r, frozenset()) for r in _PLAIN_ROLES))
+        return frozenset(plain - self.roles.get("org_head", frozenset()) - self.roles.get("given_name", frozenset()))
+
+
+#: Roles of ordinary words (see :attr:`Lexicon.plain_words`).
+_PLAIN_ROLES = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech", "title",
+                "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint", "coordinator", "day",
+                "month", "function")
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:

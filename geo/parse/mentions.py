@@ -97,7 +97,7 @@ class _Finder:
         self.surnames: set[str] = set()
         self._suffixes = _word_pattern(words.roles.get("org_suffix", frozenset()))
         self._common = words.roles.get("common", frozenset())
-        self._plain = _plain_words(words)
+        self._plain = words.plain_words
         self._small_words = words.roles["connector"] | words.roles.get("coordinator", frozenset())
 
     # -- selection -----------------------------------------------------------
@@ -200,7 +200,7 @@ class _Finder:
         prev = fold(first_before[0]) if first_before else ""
         inner = self._inner(hit)
         chunk = self._chunk(hit, first_before, before, inner, first_after, after, caps=caps)
-        person_end = (self._person_caps(hit, chunk, len(inner)) if caps
+        person_end = (self._person_caps(hit, chunk) if caps
                       else self._person(hit, chunk, prev, len(inner)))
         if person_end is not None:
             return ("person", (chunk[0], person_end))
@@ -247,15 +247,8 @@ class _Finder:
         """
         clean = self.doc.clean
         connectors = self.words.roles["connector"]
-        if caps:
-            plain = self._plain
-
-            def capitalised(w: str) -> bool:
-                f = fold(w)
-                return f not in plain and f not in connectors and not f.isdigit()
-        else:
-            def capitalised(w: str) -> bool:
-                return w[0].isupper()
+        def capitalised(w: str) -> bool:
+            return _name_like(w, caps, self._plain) and not (caps and (fold(w) in connectors or w.isdigit()))
         start, end = hit.start, hit.end
         toks: list[tuple[str, int, int]] = []
         pending: list[tuple[str, int, int]] = []
@@ -318,7 +311,7 @@ class _Finder:
             return end
         return None
 
-    def _person_caps(self, hit: Hit, chunk, n_inner: int) -> int | None:
+    def _person_caps(self, hit: Hit, chunk) -> int | None:
         """:meth:`_person` for all-caps text, where capitals say nothing: only words are evidence.
 
         A title right before the name ("PRESIDENT ALAN GARCIA"), a given name
@@ -366,7 +359,7 @@ class _Finder:
             f = fold(w)
             if not _gap_ok(self.doc.clean[last:a]) or f in function:
                 return None
-            if f in heads and k > 0 or f in heads and f not in self._common:
+            if f in heads and (k > 0 or f not in self._common):  # "LIMA POLICE" needs a word between
                 return (hit.start, b, self.doc.clean[hit.start:b])
             last = b
         return None
@@ -566,31 +559,9 @@ _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]+")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]+")
 
 
-_PLAIN_ROLES = ("common", "article", "locative", "cue", "cue_filler", "cue_plural", "cue_link", "speech", "title",
-                "person_noun", "attacker_noun", "death", "number", "area_hint", "river_hint", "coordinator", "day",
-                "month", "function")
-
-
 def _name_like(word: str, caps: bool, plain: frozenset[str]) -> bool:
     """Whether ``word`` can start a name: capitalised (in all-caps text: not an ordinary word)."""
     return fold(word) not in plain if caps else word[:1].isupper()
-
-
-_PLAIN: dict[int, tuple[Lexicon, frozenset[str]]] = {}
-
-
-def _plain_words(words: Lexicon) -> frozenset[str]:
-    """Ordinary words: in an all-caps sentence every word is capitalised, and a word is part of a name
-    unless the lexicon knows it as one of these (organisation heads and given names stay name words).
-
-    Built once per lexicon (the entry keeps the lexicon alive, so its id is not reused).
-    """
-    entry = _PLAIN.get(id(words))
-    if entry is None or entry[0] is not words:
-        plain = set().union(*(words.roles.get(r, frozenset()) for r in _PLAIN_ROLES))
-        entry = _PLAIN[id(words)] = (words, frozenset(plain - words.roles.get("org_head", frozenset())
-                                                      - words.roles["given_name"]))
-    return entry[1]
 
 
 #: ", who" / ", quien" after a name: a person is being described.

@@ -88,6 +88,14 @@ class Context:
         return frozenset(Kind(v) for v in values)
 
 
+def unit_name(value: str) -> str:
+    """The name in an admin context entry: ``"district of Río Tambo"`` → ``"Río Tambo"``."""
+    for prefix in ("district of ", "province of ", "department of "):
+        if value.startswith(prefix):
+            return value[len(prefix):]
+    return value
+
+
 def cues_around(text: str, query_fold: str) -> frozenset[str]:
     """Kind cues written next to the mention in the context ("the province of Huanta").
 

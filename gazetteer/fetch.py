@@ -28,6 +28,7 @@ import re
 import sys
 import tempfile
 import time
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -294,6 +295,12 @@ def _download(pup, name: str, *, retries: int) -> Path:
             return Path(pup.fetch(name, downloader=downloader))
         except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
             status = getattr(exc.response, "status_code", None)
+            if _offline(exc):
+                host = urllib.parse.urlsplit(url).hostname
+                raise DownloadError(
+                    f"cannot reach {host} (no network or no DNS): to work offline, copy a data pack to a "
+                    f"folder and set GEO_DATA_DIR to it, or fetch from a mirror you can reach with --mirror URL"
+                ) from exc
             if (status is not None and status < 500) or attempt >= retries:
                 raise DownloadError(f"cannot download {url}: {_reason(exc)}") from exc
             attempt += 1
@@ -309,6 +316,13 @@ def _download(pup, name: str, *, retries: int) -> Path:
                 f"{url} has SHA-256 {got.group(1)}, not {pup.registry[name]} as the registry lists; "
                 "the download was discarded"
             ) from exc
+
+
+def _offline(exc: Exception) -> bool:
+    """Whether a request failed because the host's name cannot be looked up (offline): no retry helps."""
+    text = str(exc)
+    return any(sign in text for sign in ("NameResolutionError", "Failed to resolve", "Name or service not known",
+                                         "Temporary failure in name resolution", "nodename nor servname"))
 
 
 def _reason(exc: Exception) -> str:

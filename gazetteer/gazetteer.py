@@ -161,6 +161,34 @@ class Gazetteer:
         row = self._unit_rows.get((country, code))
         return self._index.place(row) if row is not None else None
 
+    def shared_unit(self, res: Resolution) -> Place | None:
+        """The smallest admin unit holding every place an ambiguous resolution could not choose between.
+
+        "Santa Rosa" with three close candidates in La Mar province gives La
+        Mar: a point there is true at province precision, where any one
+        candidate's point would not be. Candidates in two countries, or more
+        candidates too close to call than were listed, share no unit (None).
+
+        Examples
+        --------
+        >>> gaz = Gazetteer.default()  # doctest: +SKIP
+        >>> gaz.shared_unit(gaz.resolve("Santa Rosa", context={"admin2": "La Mar"})).kind  # doctest: +SKIP
+        <Kind.PROVINCE: 'province'>
+        """
+        if res.close > len(res.candidates):
+            return None
+        close = res.candidates[:max(res.close, 2)]
+        if not close:
+            return None
+        country = close[0].place.country
+        if any(c.place.country != country for c in close):
+            return None
+        for field in ("admin3_code", "admin2_code", "admin1_code"):
+            codes = {getattr(c.place, field) for c in close}
+            if len(codes) == 1 and None not in codes:
+                return self.admin_unit(codes.pop(), country=country)
+        return None
+
     @cached_property
     def _unit_rows(self) -> dict[tuple[str, str], int]:
         """(country, code) -> index row of each department, province and district."""

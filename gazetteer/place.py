@@ -73,6 +73,11 @@ class Precision(str, Enum):
         """UCDP GED ``where_prec`` (1–7)."""
         return _UCDP[self]
 
+    @property
+    def rank(self) -> int:
+        """0 for ``point`` up to 6 for ``country``: smaller is finer (``water`` ranks with ``region``)."""
+        return _RANK[self]
+
     @classmethod
     def from_acled(cls, code: int) -> "Precision":
         """The finest precision an ACLED ``geo_precision`` code allows."""
@@ -85,6 +90,8 @@ class Precision(str, Enum):
                 5: cls.REGION, 6: cls.COUNTRY, 7: cls.WATER}[int(code)]
 
 
+_RANK = {Precision.POINT: 0, Precision.NEAR: 1, Precision.DISTRICT: 2, Precision.PROVINCE: 3,
+         Precision.DEPARTMENT: 4, Precision.REGION: 5, Precision.WATER: 5, Precision.COUNTRY: 6}
 _ACLED = {Precision.POINT: 1, Precision.NEAR: 2, Precision.DISTRICT: 2,
           Precision.PROVINCE: 3, Precision.DEPARTMENT: 3, Precision.REGION: 3,
           Precision.COUNTRY: 3, Precision.WATER: 3}

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .context import Context, cues_around, text_evidence
+from .context import Context, cues_around, text_evidence, unit_name
 from .distance import haversine_np
 from .errors import InvalidInputError
 from .index import PlaceIndex
@@ -42,6 +42,9 @@ FUZZY_CUTOFF = 88
 FUZZY_MIN_LENGTH = 6
 #: Names of this many letters (inclusive) are checked for a single typo when nothing else matches.
 TYPO_LENGTHS = (6, 10)
+#: Score lost by a place the query names only through an alias when another place bears it as its
+#: own name: GeoNames gives Juli the alias "Juliaca", which is the city of Juliaca.
+ALIAS_PENALTY = 0.1
 #: Match quality of a one-typo reading: read as a correction ("fuzzy"), and only with context.
 TYPO_MATCH = 0.6
 #: Entries of one place from different sources lie within this distance (km).
@@ -147,7 +150,7 @@ class Resolver:
                                                reason=f"{note}; {inner.reason}" if inner.reason else note)
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer")
         _, cues = split_key(query)
-        if any(fold(unit) == fold(query) for unit in ctx.admin):
+        if any(fold(unit_name(unit)) == fold(query) for unit in ctx.admin):
             cues = set()  # "Río Tambo | Río Tambo | Satipo": the district's name, "río" is part of it
         if ctx.text:
             cues = cues | cues_around(ctx.text, fold(query))
@@ -222,7 +225,13 @@ class Resolver:
         table = self.index.columns
         near = self._near_bonus(np.asarray(rows, dtype=np.int64), points) if points else None
         # The admin columns name a unit of this very name: the district, or its town, not a river or a namesake.
-        own_unit = any(fold(unit) == query_fold for unit in ctx.admin)
+        own_unit = any(fold(unit_name(unit)) == query_fold for unit in ctx.admin)
+        names = table["name"]
+        ids = table["id"]
+        # Curated aliases are written by hand; only GeoNames' alternate names are this noisy.
+        own_name = [m >= 1.0 and (fold(names[row]) == query_fold or ids[row].startswith("cur:"))
+                    for row, m in zip(rows, match)]
+        alias_only = any(own_name) and not all(own_name)
         out = []
         for i, (row, m) in enumerate(zip(rows, match)):
             kind = self._kind[row]
@@ -231,6 +240,8 @@ class Resolver:
                 raw -= 0.15  # a base named after its town is the town unless the text says "base"
             if kind is Kind.DISTRICT:
                 raw -= 0.03  # the town before the district named after it
+            if alias_only and m >= 1.0 and not own_name[i]:
+                raw -= ALIAS_PENALTY
             if cue_kinds:
                 raw += 0.25 if kind in cue_kinds else -0.1
             if soft_kinds:
@@ -239,7 +250,8 @@ class Resolver:
                 raw += self._admin_bonus(row, codes)
             if own_unit:
                 a3 = table["admin3"][row]
-                raw += 0.2 if kind is Kind.DISTRICT or (a3 is not None and fold(a3) == query_fold) else -0.1
+                named = kind is Kind.DISTRICT or (a3 is not None and fold(a3) == query_fold)
+                raw += 0.2 if named and not _elsewhere(table["admin1_code"][row], codes) else -0.1
             if near is not None:
                 raw += near[i]
             country = table["country"][row]
@@ -290,16 +302,22 @@ class Resolver:
 
     def _context_evidence(self, ctx: Context, query_fold: str):
         """Admin codes, nearby points and countries the context names."""
-        codes: set[str] = set()
+        named: list[set[str]] = []
         points: list[tuple[float, float]] = list(ctx.points)
         for value in ctx.admin:
             value = value.strip()
             if value.isdigit():
-                codes.add(_ubigeo(value))
+                named.append({_ubigeo(value)})
                 continue
             # An admin unit given with the mention may share its name ("Piura,
             # Piura"): the mention lies in it, so the name counts here.
-            codes |= self._admin_codes(value, None)
+            named.append(self._admin_codes(value, None))
+        # A department the row states rules out a district or province of the same name elsewhere:
+        # "El Porvenir | Trujillo | La Libertad" gains nothing from El Porvenir of Apurímac.
+        departments = {c for found in named for c in found if len(c) == 2 and len(found) == 1}
+        codes: set[str] = set()
+        for found in named:
+            codes |= {c for c in found if not departments or c[:2] in departments}
         for pid in ctx.near:
             row = self.index.id_to_row.get(pid)
             if row is not None:
@@ -394,6 +412,12 @@ class Resolver:
         elif candidates[0].match == "variant":
             reason = f"spelling variant: {query!r} read as {candidates[0].place.name!r}"
         return Resolution(query, "ok", candidates, reason=reason, close=1)
+
+
+def _elsewhere(admin1_code: str | None, codes: set[str]) -> bool:
+    """Whether the context names departments and none of them holds this place."""
+    departments = {c[:2] for c in codes if len(c) >= 2}
+    return bool(departments) and admin1_code is not None and admin1_code not in departments
 
 
 def _match_label(m: float) -> str:

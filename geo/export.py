@@ -149,6 +149,13 @@ def read(path: str | os.PathLike, *, format: str | None = None) -> gpd.GeoDataFr
     columns are left as read.
     """
     path = Path(path)
+    if path.is_dir():
+        # The partitioned output of a batch job: part-00000.parquet, part-00001.parquet, ...
+        parts = sorted(path.glob("part-*.parquet"))
+        if not parts:
+            raise InvalidInputError(f"{path}: a folder without part-*.parquet files (not a batch output)")
+        frames = [gpd.read_parquet(p) for p in parts]
+        return conform(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs))
     kind = format_for(path, format)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")

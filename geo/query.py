@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from gazetteer import Gazetteer, Kind
+from gazetteer import Gazetteer, Kind, Precision
 from gazetteer.errors import InvalidInputError
 from gazetteer.names import fold
 
@@ -266,7 +266,8 @@ def counts(events: pd.DataFrame, *, by: str = "district", period: str | None = N
 
 def filter_events(events: gpd.GeoDataFrame, *, event_type: str | Iterable[str] | None = None,
                   sub_event_type: str | Iterable[str] | None = None, actor: str | None = None,
-                  start=None, end=None, status: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+                  start=None, end=None, status: str | Iterable[str] | None = None,
+                  min_precision: str | Precision | None = None) -> gpd.GeoDataFrame:
     """Events of some types, actors, dates or statuses.
 
     Parameters
@@ -281,10 +282,22 @@ def filter_events(events: gpd.GeoDataFrame, *, event_type: str | Iterable[str] |
         a bound is given.
     status : str or iterable of str, optional
         e.g. ``("ok", "ambiguous")`` for events with a usable location.
+    min_precision : str or Precision, optional
+        Keep events located at least this finely: ``"district"`` keeps
+        point, near and district rows and drops those placed at a province,
+        department, region or country. Rows with coordinates of their own
+        but no stated precision are kept (the input vouches for them);
+        rows without a point are dropped.
+
+    Raises
+    ------
+    InvalidInputError
+        A bound that is not a date, or an unknown precision.
     """
     mask = np.ones(len(events), dtype=bool)
     for column, wanted in (("event_type", event_type), ("sub_event_type", sub_event_type), ("status", status)):
         if wanted is not None:
+            _require(events, column)
             wanted = {fold(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
             mask &= _folded(events[column]).isin(wanted).to_numpy()
     if actor:
@@ -295,13 +308,53 @@ def filter_events(events: gpd.GeoDataFrame, *, event_type: str | Iterable[str] |
                 hit |= _folded(events[column]).str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
         mask &= hit
     if start is not None or end is not None:
-        first = pd.to_datetime(events["event_date"])
+        _require(events, "event_date")
+        first = pd.to_datetime(events["event_date"], errors="coerce")
         last = _period_end(first, events.get("date_precision"))
         if start is not None:
-            mask &= (last >= pd.Timestamp(start)).fillna(False).to_numpy(dtype=bool)
+            mask &= (last >= _date_bound(start, "start")).fillna(False).to_numpy(dtype=bool)
         if end is not None:
-            mask &= (first <= pd.Timestamp(end)).fillna(False).to_numpy(dtype=bool)
+            mask &= (first <= _date_bound(end, "end")).fillna(False).to_numpy(dtype=bool)
+    if min_precision is not None:
+        mask &= _fine_enough(events, min_precision)
     return events[mask]
+
+
+def _require(events: pd.DataFrame, column: str) -> None:
+    if column not in events:
+        raise InvalidInputError(f"the events have no {column!r} column to filter on "
+                                f"(columns: {', '.join(map(str, events.columns[:12]))})")
+
+
+def _date_bound(value, name: str) -> pd.Timestamp:
+    """``value`` as a timestamp, clipped to what pandas can hold, or a clear error."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        if isinstance(exc, pd.errors.OutOfBoundsDatetime) or "out of bounds" in str(exc).lower():
+            text = str(value)
+            return pd.Timestamp.min if text[:1] in "0" or text.startswith("-") else pd.Timestamp.max
+        why = "" if "unknown" in str(exc).lower() else f" ({str(exc).split(':')[0]})"
+        raise InvalidInputError(f"{name} date {value!r} is not a date{why}; write it as YYYY-MM-DD") from None
+    if stamp is pd.NaT:
+        raise InvalidInputError(f"{name} date {value!r} is not a date; write it as YYYY-MM-DD")
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def _fine_enough(events: pd.DataFrame, min_precision) -> np.ndarray:
+    try:
+        bar = Precision(min_precision).rank
+    except ValueError:
+        choices = ", ".join(p.value for p in Precision)
+        raise InvalidInputError(f"precision {min_precision!r} is not one of {choices}") from None
+    if "precision" not in events:
+        return np.zeros(len(events), dtype=bool)
+    rank = {p.value: p.rank for p in Precision}
+    values = events["precision"].astype("string").to_numpy(dtype=object, na_value=None)
+    own = events["latitude"].notna().to_numpy() if "latitude" in events else \
+        ~events.geometry.isna().to_numpy() & ~events.geometry.is_empty.to_numpy()
+    return np.array([(rank.get(v, 99) <= bar) if v is not None else bool(o) for v, o in zip(values, own)],
+                    dtype=bool)
 
 
 # -- helpers --------------------------------------------------------------------

@@ -13,7 +13,7 @@ import click
 
 from gazetteer.errors import GeoError, OutputExistsError
 
-__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "load_gazetteer"]
+__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "is_stdout", "load_gazetteer"]
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -47,6 +47,15 @@ def handle_errors(func: Callable) -> Callable:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            # The last line of defence: a bug still gets one line, not a traceback.
+            if os.environ.get("GEO_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise click.ClickException(f"unexpected {type(exc).__name__}: {first} "
+                                       "(a bug: please report it; GEO_DEBUG=1 shows the traceback)") from exc
 
     return wrapper
 
@@ -57,7 +66,23 @@ def emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def check_output(path: Path, overwrite: bool) -> None:
-    """Refuse to overwrite an existing output unless asked to."""
-    if path.exists() and not overwrite:
+def is_stdout(path: Path | str | None) -> bool:
+    """Whether an ``-o`` value means standard output (none given, or ``-``)."""
+    return path is None or str(path) == "-"
+
+
+def check_output(path: Path | None, overwrite: bool) -> None:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    An existing file (or a symlink, even a dangling one) is kept unless
+    ``overwrite``; a missing folder or one we cannot write to is named.
+    """
+    if is_stdout(path):
+        return
+    if os.path.lexists(path) and not overwrite:
         raise OutputExistsError(f"{path} exists; pass --overwrite to replace it")
+    parent = Path(path).absolute().parent
+    if not parent.is_dir():
+        raise OutputExistsError(f"cannot write {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputExistsError(f"cannot write {path}: the folder {parent} is not writable")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
+from ._common import check_output, data_dir_option, handle_errors, is_stdout, load_gazetteer, no_datapack_option
 
 #: Formats that can go to stdout (text).
 STDOUT_FORMATS = ("geojson", "csv")
@@ -24,7 +24,7 @@ _GEOCODED = {"event_id", "status", "latitude", "longitude"}
 
 output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                              help="Output file; the format follows the extension (.geojson .gpkg .parquet .csv). "
-                                  "Default: GeoJSON on stdout.")
+                                  "Default (or -): GeoJSON on stdout.")
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 format_option = click.option("--format", "fmt", type=click.Choice(["geojson", "gpkg", "parquet", "csv"]),
                              default=None, help="Output format, when the extension does not say it.")
@@ -43,7 +43,8 @@ def warnings_to_stderr():
 
 
 def open_events(path: str, *, gaz_loader, mapping=None, input_format: str = "auto"):
-    """An events GeoDataFrame from a layer this toolkit wrote, a raw events table, or ``-`` (GeoJSON on stdin)."""
+    """An events GeoDataFrame from a layer this toolkit wrote (a file or a batch output folder),
+    a raw events table, or ``-`` (GeoJSON on stdin)."""
     from geo import export
     from geo.events import read_events
     from geo.events.readers import SUFFIXES
@@ -55,6 +56,8 @@ def open_events(path: str, *, gaz_loader, mapping=None, input_format: str = "aut
         if not data.strip():
             raise click.ClickException("nothing on stdin (expected GeoJSON)")
         return export.conform(gpd.read_file(io.BytesIO(data), engine="pyogrio"))
+    if Path(path).is_dir():
+        return export.read(path)  # a batch job's part-*.parquet folder
     suffix = Path(path).suffix.lower()
     if suffix in (".gpkg", ".parquet", ".geoparquet", ".geojson") or (
             suffix in (".csv", ".json") and _geocoded(Path(path))):
@@ -77,7 +80,7 @@ def emit_events(frame, output: Path | None, *, fmt: str | None, overwrite: bool)
     """Write ``frame`` to ``output`` (atomically, never over an existing file unless asked) or to stdout."""
     from geo import export
 
-    if output is None:
+    if is_stdout(output):
         kind = fmt or "geojson"
         if kind not in STDOUT_FORMATS:
             raise click.UsageError(f"{kind} is a binary format: give an output file with -o")
@@ -115,8 +118,11 @@ def export(input: str, output: Path | None, overwrite: bool, fmt: str | None, da
       geo export events.geojson -o events.gpkg
       geo geocode attacks.csv | geo export - -o attacks.parquet
     """
-    if output is not None:
-        check_output(output, overwrite)
+    check_output(output, overwrite)
+    if not is_stdout(output):
+        from geo.export import format_for
+
+        format_for(output, fmt)  # refused before reading the input
     with warnings_to_stderr():
         frame = open_events(input, gaz_loader=lambda: load_gazetteer(data_dir, no_datapack))
         emit_events(frame, output, fmt=fmt, overwrite=overwrite)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import check_output, data_dir_option, emit_json, handle_errors, load_gazetteer, no_datapack_option
+from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
+                      no_datapack_option)
 
 
 @click.command()
@@ -41,7 +42,7 @@ def extract(file, published: str, source: str | None, source_url: str | None, ou
     events = extract_events(file.read(), published=published, gaz=gaz, source=source, source_url=source_url)
     click.echo(f"{len(events)} events", err=True)
     collection = events_geojson(events)
-    if output is None:
+    if is_stdout(output):
         emit_json(collection)
     else:
         atomic_write_text(output, json.dumps(collection, ensure_ascii=False, indent=2))

@@ -8,7 +8,7 @@ import click
 
 from geo.scale.cli import OUTPUT_HELP, batch_options, geocode_batch, wants_batch
 
-from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
+from ._common import check_output, data_dir_option, handle_errors, is_stdout, load_gazetteer, no_datapack_option
 from .export import emit_events, format_option, overwrite_option, summary, warnings_to_stderr
 
 
@@ -48,10 +48,14 @@ def geocode(input: Path, output: Path | None, overwrite: bool, fmt: str | None, 
     """
     from geo.events import read_events
 
-    if output is not None:
-        check_output(output, overwrite)
+    batch = wants_batch(input, output, engine=engine, scheduler=scheduler, chunk_size=chunk_size)
+    check_output(output, overwrite)
+    if not batch and not is_stdout(output):
+        from geo.export import format_for
+
+        format_for(output, fmt)  # an extension we cannot write is refused before the work
     gaz = load_gazetteer(data_dir, no_datapack)
-    if wants_batch(input, output, engine=engine, scheduler=scheduler, chunk_size=chunk_size):
+    if batch:
         with warnings_to_stderr():
             geocode_batch(input, output=output, gaz=gaz, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
                           mapping=list(mapping), input_format=input_format, dayfirst=not monthfirst,

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
+from .export import open_events
 
 
 @click.command("map")
-@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The .html file to write (e.g. maps/attacks.html).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -30,7 +31,11 @@ from ._common import check_output, data_dir_option, handle_errors, load_gazettee
 def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_contained: bool, seed: bool,
                 title: str | None, choropleth: str | None, cluster_threshold: int | None, events_only: bool,
                 data_dir, no_datapack: bool) -> None:
-    """Render INPUT event files (CSV, Excel, JSON, GeoJSON; ACLED or UCDP exports) as one HTML map.
+    """Render INPUT event files as one HTML map.
+
+    INPUT is a raw table (CSV, Excel, JSON; ACLED or UCDP exports) or a layer
+    `geo geocode`, `geo parse`, `geo extract` or `geo query` wrote (.geojson,
+    .gpkg, .parquet, .csv, or a batch job's output folder).
 
     Events get one layer per type, a heat map and a time slider; bases,
     coca zones (hectares by year), the VRAEM and other regions come from the
@@ -46,7 +51,6 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
     import geopandas as gpd
     import pandas as pd
 
-    from geo.events import read_events
     from geo.maps import make_map, save_map
     from geo.maps.seed import SEED_TITLE, context_layers, seed_map
 
@@ -54,6 +58,8 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
         raise click.UsageError("give INPUT files or --seed (not both)")
     if seed and events_only:
         raise click.UsageError("--events-only does not apply to --seed")
+    if str(output) == "-":
+        raise click.UsageError("a map is an HTML page: give -o a file (e.g. maps/attacks.html)")
     check_output(output, overwrite)
     gaz = load_gazetteer(data_dir, no_datapack)
     options: dict = {}
@@ -66,7 +72,7 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
         if seed:
             m = seed_map(gaz, title=title or SEED_TITLE, **options)
         else:
-            frames = [read_events(path, gaz=gaz) for path in inputs]
+            frames = [open_events(str(path), gaz_loader=lambda: gaz) for path in inputs]
             events = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
                                                                           crs="EPSG:4326")
             layers = {"choropleth": None} if events_only else context_layers(gaz)

@@ -12,7 +12,8 @@ from gazetteer.atomic import write_text
 
 from geo.scale.cli import OUTPUT_HELP, batch_options, is_document_source, parse_batch
 
-from ._common import check_output, data_dir_option, emit_json, handle_errors, load_gazetteer, no_datapack_option
+from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
+                      no_datapack_option)
 
 
 @click.command()
@@ -64,7 +65,7 @@ def parse(file: Path, output: Path | None, overwrite: bool, engine: str | None, 
     bad = sum(f["properties"]["status"] != "ok" for f in result["features"])
     if bad:
         click.echo(f"{bad} of {len(result['features'])} mentions are ambiguous or unresolved", err=True)
-    if output is not None:
+    if not is_stdout(output):
         write_text(output, json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:
         emit_json(result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import check_output, data_dir_option, emit_json, handle_errors, load_gazetteer, no_datapack_option
+from ._common import check_output, data_dir_option, emit_json, is_stdout, handle_errors, load_gazetteer, no_datapack_option
 from .export import emit_events, format_option, open_events, output_option, overwrite_option, warnings_to_stderr
 
 
@@ -23,6 +23,28 @@ def _point_or_place(value: str | None):
     return value
 
 
+def _check_types(events, column: str, wanted) -> None:
+    """A type that matches no event is named, with the types the input has (a typo, not an empty result)."""
+    if not wanted or column not in events:
+        return
+    from gazetteer.names import fold
+
+    present = sorted(set(events[column].dropna().astype(str)))
+    folded = {fold(p) for p in present}
+    missing = [w for w in wanted if fold(w) not in folded]
+    if not missing:
+        return
+    from geo.events.validate import ACLED_TYPES
+
+    option = "--type" if column == "event_type" else "--sub-type"
+    message = (f"{option} {', '.join(map(repr, missing))} matches no event; "
+               f"the input has: {'; '.join(present) if present else 'none'}")
+    known = {fold(t) for t in ACLED_TYPES}
+    if column == "event_type" and any(fold(w) not in known for w in missing):
+        raise click.ClickException(message)  # not an ACLED type: a typo, not an empty answer
+    click.echo(f"warning: {message}", err=True)
+
+
 @click.command()
 @click.argument("input", metavar="INPUT")
 @click.option("--type", "types", multiple=True, help="ACLED event type (repeatable), e.g. Battles.")
@@ -32,6 +54,9 @@ def _point_or_place(value: str | None):
 @click.option("--until", default=None, help="Last date, inclusive (YYYY-MM-DD).")
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice(["ok", "ambiguous", "unresolved", "invalid"]), help="Keep rows of this status (repeatable).")
+@click.option("--min-precision", default=None,
+              type=click.Choice(["point", "near", "district", "province", "department", "region", "country"]),
+              help="Keep events located at least this finely (district: drop rows placed at a province or coarser).")
 @click.option("--within", "area", default=None,
               help="Region or admin unit: a name (VRAEM, Huanta), a place id or a UBIGEO code (0504).")
 @click.option("--near", default=None, metavar="PLACE|LON,LAT", help="Keep events within --km of a place or point.")
@@ -49,7 +74,7 @@ def _point_or_place(value: str | None):
 @data_dir_option
 @no_datapack_option
 @handle_errors
-def query(input: str, types, sub_types, actor, since, until, statuses, area, near, km, geodesic, nearest_base,
+def query(input: str, types, sub_types, actor, since, until, statuses, min_precision, area, near, km, geodesic, nearest_base,
           max_km, count_by, period, output: Path | None, overwrite: bool, fmt, data_dir, no_datapack) -> None:
     """Select events from INPUT (a layer, a raw events table, or - for GeoJSON on stdin).
 
@@ -70,8 +95,9 @@ def query(input: str, types, sub_types, actor, since, until, statuses, area, nea
         raise click.UsageError("--near needs --km")
     if period and not count_by:
         raise click.UsageError("--per needs --count-by")
-    if output is not None:
-        check_output(output, overwrite)
+    check_output(output, overwrite)
+    if not is_stdout(output) and not count_by:
+        export.format_for(output, fmt)  # refused before the work
     gaz_cache = []
 
     def gaz():
@@ -81,8 +107,11 @@ def query(input: str, types, sub_types, actor, since, until, statuses, area, nea
 
     with warnings_to_stderr():
         events = open_events(input, gaz_loader=gaz)
+        _check_types(events, "event_type", types)
+        _check_types(events, "sub_event_type", sub_types)
         events = q.filter_events(events, event_type=types or None, sub_event_type=sub_types or None,
-                                 actor=actor, start=since, end=until, status=statuses or None)
+                                 actor=actor, start=since, end=until, status=statuses or None,
+                                 min_precision=min_precision)
         if area:
             events = q.within(events, area, gaz=gaz())
         if near is not None:
@@ -92,7 +121,7 @@ def query(input: str, types, sub_types, actor, since, until, statuses, area, nea
             events = q.nearest_base(events, gaz=gaz(), max_km=max_km)
         if count_by:
             table = q.counts(events, by=count_by, period=period)
-            if output is None:
+            if is_stdout(output):
                 emit_json(export.table_records(table))
             else:
                 export.write_table(table, output, overwrite=overwrite)

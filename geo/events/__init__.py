@@ -14,6 +14,7 @@ keeps its place with a ``status`` (``invalid``, ``unresolved``,
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Mapping
@@ -31,6 +32,8 @@ from .readers import RawTable, read_table
 from .validate import RowReport, normalise
 
 __all__ = ["read_events", "geocode_events", "empty_events", "attribute_points", "INPUT_FORMATS"]
+
+_log = logging.getLogger(__name__)
 
 INPUT_FORMATS = ("auto", "table", "acled", "ucdp")
 _LOCATING = {"location", "latitude", "longitude", "admin1", "admin2", "admin3",
@@ -126,11 +129,12 @@ def empty_events() -> gpd.GeoDataFrame:
 
 
 def _say_columns(table: RawTable, found: dict[str, str]) -> None:
-    """When some columns were not understood, warn which, and how the others were read."""
+    """Log how the columns were read; when some were not understood, warn which."""
     unknown = unrecognised_columns(table.frame.columns, found)
+    read = ", ".join(f"{column!r} → {field}" for field, column in found.items())
+    _log.info("%s: columns read as %s", table.path, read or "nothing")
     if not unknown:
         return
-    read = ", ".join(f"{column!r} → {field}" for field, column in found.items())
     warnings.warn(f"{table.path}: column(s) not understood, left out: {', '.join(map(repr, unknown))} "
                   f"(name them with a mapping, e.g. --mapping 'Lugar del ataque=location'); "
                   f"read as {read or 'nothing'}", stacklevel=4)
@@ -155,7 +159,7 @@ def _run(table: RawTable, *, gaz, mapping, input_format: str, dayfirst: bool) ->
         from gazetteer import Gazetteer
 
         gaz = Gazetteer.default()
-    report = RowReport(len(table.frame), table.path)
+    report = RowReport(len(table.frame), table.path, table.first)
     fields = normalise(table, input_format=fmt, mapping=mapping, dayfirst=dayfirst, report=report)
     events = locate(fields, gaz=gaz, report=report, skip=set(table.problems))
     report.warn(stacklevel=4)

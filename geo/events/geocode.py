@@ -290,11 +290,13 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
     codes = _combine([pd.factorize(k, use_na_sentinel=True)[0] for k in keys])
     uniq, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     results = []
+    cells_of = []
     for pos in rows[first]:
         cells = {c: _cell(out[c].iat[pos]) for c in _KEY_COLUMNS}
         if stated_dept[pos] and not cells["admin1_code"]:
             # A code cannot be mistaken for the mention itself ("Piura" in Piura, Piura).
             cells["admin1_code"] = stated_dept[pos]
+        cells_of.append(dict(cells, focus=iso[pos] or gaz.focus))
         stated = bool(iso[pos]) or bool(stated_dept[pos])
         results.append(_resolve_row(cells, iso[pos] or gaz.focus, stated, gaz))
     lat = out["latitude"].to_numpy(dtype=float, copy=True)
@@ -304,6 +306,7 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
     confidence = out["confidence"].to_numpy(dtype=float, copy=True)
     admin = {c: out[c].to_numpy(dtype=object, copy=True) for c in
              ("admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code", "country")}
+    candidates = np.full(len(out), None, dtype=object)
     geo_prec = np.full(len(out), -1)
     where_prec = np.full(len(out), -1)
     counts = {"unresolved": 0, "ambiguous": 0}
@@ -321,6 +324,15 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
                 report.flag(pos, status, reason, input_problem=status == "invalid")
             continue
         place = res.best.place
+        if res.status == "ambiguous":
+            place, unit_note = _honest_unit(res, cells_of[k], gaz)
+            candidates[members] = res.candidate_list()
+            if place is None:
+                counts["ambiguous"] += len(members)
+                for pos in members:
+                    report.flag(pos, "ambiguous", f"{res.reason}; {unit_note}", input_problem=False)
+                continue
+            res = Resolution(res.query, "ambiguous", res.candidates, f"{res.reason}; {unit_note}", res.close)
         lat[members], lon[members] = place.lat, place.lon
         place_id[members] = place.id
         precision[members] = place.precision.value
@@ -341,6 +353,7 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
     out["place_id"] = pd.array(place_id, dtype="string")
     out["precision"] = pd.array(precision, dtype="string")
     out["confidence"] = confidence
+    out["candidates"] = pd.array(candidates, dtype="string")
     for c, values in admin.items():
         out[c] = pd.array(values, dtype="string")
     located = geo_prec > 0
@@ -390,7 +403,8 @@ def _resolve_row(cells: dict, focus: str, country_stated: bool, gaz: Gazetteer):
         res = _same_country(res if coarse else _prefer_settlement(res), focus, country_stated)
         if res.best is None and res.status == "unresolved":
             # As ACLED does: a village missing from the gazetteer is placed at its district.
-            fallback = _admin_unit(cells, context, gaz, f"{name!r} is not in the gazetteer")
+            why = res.reason if "did you mean" in res.reason else f"{name!r} is not in the gazetteer"
+            fallback = _admin_unit(cells, context, gaz, why)
             if fallback[0] is not None and fallback[0].best is not None:
                 return fallback
         return res, name, ""
@@ -406,6 +420,28 @@ def _admin_unit(cells: dict, context: dict, gaz: Gazetteer, why: str):
             res = gaz.resolve(cells[level], context=ctx, kinds=[kind])
             return res, cells[level], f"{why}: placed at the {kind.value} {cells[level]!r}"
     return None, "", ""
+
+
+def _honest_unit(res: Resolution, cells: dict, gaz: Gazetteer):
+    """Where an ambiguous row can be placed truthfully, and what to say about it.
+
+    The smallest admin unit holding every close candidate, else the finest
+    unit the row's own admin columns name; a point there is true at that
+    unit's precision, where one candidate's point would claim more than is
+    known. (None, note) when no unit below the country holds them all.
+    """
+    n = max(res.close, 2)
+    unit = gaz.shared_unit(res)
+    if unit is not None:
+        return unit, f"placed at the {unit.kind.value} {unit.name!r}, which holds all {n} candidates"
+    context = {k: v for k, v in cells.items() if k not in ("location", "where_prec", "geo_precision") and v}
+    named, _, _ = _admin_unit(dict(cells), context, gaz, "")
+    stated = cells.get("admin1_code")
+    if named is not None and named.status == "ok" and (
+            not stated or named.best.place.admin1_code in (None, stated[:2])):
+        unit = named.best.place
+        return unit, f"placed at the {unit.kind.value} {unit.name!r} that the row names"
+    return None, "its candidates share no admin unit, so it is not placed; see the candidates column"
 
 
 def _prefer_settlement(res):

@@ -51,12 +51,16 @@ class RawTable:
         Where the table came from (for messages).
     encoding : str
         The text encoding the file was read with (``""`` for Excel).
+    first : int
+        Rows of the file before this table (a chunk of a larger file), so
+        messages number rows as in the whole file.
     """
 
     frame: pd.DataFrame
     problems: dict[int, str] = field(default_factory=dict)
     path: str = "<data>"
     encoding: str = "utf-8"
+    first: int = 0
 
 
 def read_table(path: str | os.PathLike, *, sheet: str | int | None = None) -> RawTable:
@@ -97,6 +101,8 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None) -> Ra
             f"use one of {', '.join(sorted(SUFFIXES))}")
     if kind == "excel":
         return _read_excel(path, sheet)
+    if sheet is not None:
+        raise InvalidInputError(f"{path}: sheet {sheet!r} given, but only Excel files have sheets")
     text, encoding = _decode(path)
     if not text.strip():
         warnings.warn(f"{path}: the file is empty; no events read", UserWarning, stacklevel=2)
@@ -193,7 +199,18 @@ def _read_excel(path: Path, sheet: str | int | None) -> RawTable:
     if path.stat().st_size == 0:
         warnings.warn(f"{path}: the file is empty; no events read", UserWarning, stacklevel=3)
         return RawTable(pd.DataFrame(), path=str(path), encoding="")
-    frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+    try:
+        book = pd.ExcelFile(path)
+    except Exception as exc:  # openpyxl and xlrd raise many kinds for a file that is not a workbook
+        raise InvalidInputError(f"{path}: not a readable Excel workbook ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'}); "
+                                "if it is CSV or HTML, give it that extension") from None
+    with book:
+        names = book.sheet_names
+        if isinstance(sheet, int) and not 0 <= sheet < len(names) or isinstance(sheet, str) and sheet not in names:
+            raise InvalidInputError(f"{path}: no sheet {sheet!r}; the sheets are "
+                                    f"{', '.join(map(repr, names))} (or a number from 0 to {len(names) - 1})")
+        frame = pd.read_excel(book, sheet_name=0 if sheet is None else sheet, dtype=object)
     frame = frame.dropna(how="all").reset_index(drop=True)  # Excel pads sheets with empty rows
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.loc[:, [not c.startswith("Unnamed: ") or frame[c].notna().any() for c in frame.columns]]

@@ -57,10 +57,13 @@ class RowReport:
         Number of rows.
     path : str
         Where the rows come from, for warnings.
+    first : int
+        Rows before these in the file (a chunk), so warnings number rows as in the whole file.
     """
 
-    def __init__(self, n: int, path: str = "<data>") -> None:
+    def __init__(self, n: int, path: str = "<data>", first: int = 0) -> None:
         self.path = path
+        self.first = first
         self.severity = np.zeros(n, dtype=np.int8)
         self.reasons: dict[int, list[str]] = {}
         self.input_problems: dict[int, list[str]] = {}
@@ -93,7 +96,7 @@ class RowReport:
         """One warning per row with bad input (the first :data:`MAX_WARNINGS`), then a count."""
         rows = sorted(self.input_problems)
         for pos in rows[:MAX_WARNINGS]:
-            warnings.warn(f"{self.path}: row {pos + 1}: {'; '.join(self.input_problems[pos])}",
+            warnings.warn(f"{self.path}: row {self.first + pos + 1}: {'; '.join(self.input_problems[pos])}",
                           UserWarning, stacklevel=stacklevel)
         if len(rows) > MAX_WARNINGS:
             warnings.warn(f"{self.path}: {len(rows) - MAX_WARNINGS} more rows have bad input; "

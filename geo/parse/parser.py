@@ -153,7 +153,7 @@ def mention_feature(pm: ParsedMention, gaz: Gazetteer, *, geometry: str = "point
               "admin3", "admin3_code")
     reason = res.reason
     if place is None and res.status == "ambiguous":
-        place = shared_unit(gaz, res)
+        place = gaz.shared_unit(res)
         if place is not None:  # honest at the level every candidate shares
             reason = f"{reason}; placed at the {place.kind.value} they all lie in ({place.name})"
     for f in fields:
@@ -171,28 +171,6 @@ def mention_feature(pm: ParsedMention, gaz: Gazetteer, *, geometry: str = "point
         # but locates nothing: its id and admin chain are given, not a geometry.
         geom = _geometry(gaz, place, geometry, shapes if shapes is not None else {})
     return {"type": "Feature", "geometry": geom, "properties": props}
-
-
-def shared_unit(gaz: Gazetteer, res: Resolution):
-    """The smallest admin unit holding every place an ambiguous resolution could not choose between, or None.
-
-    "Santa Rosa" with three candidates in La Mar province is placed at La
-    Mar (province precision), not left without a point; candidates in two
-    departments share no unit.
-    """
-    if res.close > len(res.candidates):
-        return None  # more places too close to call than the candidates listed: nothing to vouch for
-    close = res.candidates[:max(res.close, 2)]
-    if not close:
-        return None
-    country = close[0].place.country
-    if any(c.place.country != country for c in close):
-        return None
-    for field in ("admin3_code", "admin2_code", "admin1_code"):
-        codes = {getattr(c.place, field) for c in close}
-        if len(codes) == 1 and None not in codes:
-            return gaz.admin_unit(codes.pop(), country=country)
-    return None
 
 
 def _geometry(gaz: Gazetteer, place, mode: str, shapes: dict[str, Any]) -> dict[str, Any]:

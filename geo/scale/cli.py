@@ -28,6 +28,10 @@ OUTPUT_HELP = (f"A directory (one GeoParquet part per chunk) or one {', '.join(F
                "default: a GeoJSON FeatureCollection on stdout.")
 
 
+#: Tables this large are geocoded chunk by chunk (a progress bar, bounded memory) even into one file.
+LARGE_INPUT_BYTES = 32 * 1024 * 1024
+
+
 def batch_options(func: Callable) -> Callable:
     """Add ``--engine``, ``--scheduler`` and ``--chunk-size`` to a command."""
     func = click.option("--chunk-size", type=click.IntRange(1), default=None, metavar="N",
@@ -58,12 +62,18 @@ def wants_batch(path: str | Path, output: str | Path | None, *, engine: str | No
                 scheduler: str | None = None, chunk_size: int | None = None) -> bool:
     """True when ``geo geocode`` should stream ``path`` in chunks rather than read it whole.
 
-    That is: a batch option was given, the input is Parquet, or the output
-    is a directory (no file suffix).
+    That is: a batch option was given, the input is Parquet, the output
+    is a directory (no file suffix), or the input is a CSV or JSON lines file
+    of at least :data:`LARGE_INPUT_BYTES` (streamed with a progress bar and
+    bounded memory into the same single output file).
     """
     if engine == "dask" or scheduler or chunk_size:
         return True
-    if Path(path).suffix.lower() == ".parquet":
+    suffix = Path(path).suffix.lower()
+    if suffix == ".parquet":
+        return True
+    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson") and Path(path).is_file() \
+            and Path(path).stat().st_size >= LARGE_INPUT_BYTES:
         return True
     return output is not None and str(output) != STDOUT and (Path(output).is_dir() or not Path(output).suffix)
 

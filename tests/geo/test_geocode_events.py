@@ -44,12 +44,16 @@ def test_repeated_rows_are_resolved_once(gaz, monkeypatch):
     assert calls.count("Kepashiato") == 1 and calls.count("Pichari") == 1
 
 
-def test_ambiguous_row_keeps_best_candidate_and_says_why(gaz):
-    events = _quiet(geocode_events, pd.DataFrame({"location": ["Santa Rosa"]}), gaz=gaz)
-    assert events.loc[0, "status"] == "ambiguous"
-    assert "places match" in events.loc[0, "reason"]
-    assert events.loc[0, "latitude"] == events.loc[0, "latitude"]  # a point is still given
-    assert events.loc[0, "confidence"] < 0.6
+def test_ambiguous_row_is_not_placed_at_one_candidate(gaz):
+    events = _quiet(geocode_events, pd.DataFrame({"location": ["Santa Rosa", "Santa Rosa"],
+                                                  "department": [None, "Ayacucho"]}), gaz=gaz)
+    free, ayacucho = events.iloc[0], events.iloc[1]
+    assert free["status"] == "ambiguous" and "places match" in free["reason"]
+    # candidates in several departments share no unit: no point rather than one candidate's
+    assert np.isnan(free["latitude"]) and free["candidates"].count("Santa Rosa") >= 2
+    if ayacucho["status"] == "ambiguous":  # else the department settled it
+        assert ayacucho["precision"] in ("department", "province", "district")
+        assert ayacucho["admin1"] == "Ayacucho" and ayacucho["confidence"] < 0.6
 
 
 def test_a_foreign_spelling_neighbour_is_not_a_match_when_the_row_is_in_peru(gaz):

@@ -186,8 +186,13 @@ def nearest_base(events: gpd.GeoDataFrame, *, bases: gpd.GeoDataFrame | None = N
     Returns
     -------
     GeoDataFrame
-        All rows of ``events`` with ``base_id``, ``base_name``, ``base_kind``
-        and ``base_km`` (geodesic kilometres; empty for events without a point).
+        All rows of ``events`` with ``base_id``, ``base_name``, ``base_kind``,
+        ``base_km`` (geodesic kilometres; empty for events without a point),
+        ``base_exact`` (the base's own coordinates; false when the base is
+        placed at its town) and ``base_km_approx``: true when either end is
+        approximate (a base at its town, an event located at a district or
+        coarser), so that ``base_km == 0`` reads "in the base's town or
+        unit", not "at the base".
     """
     if bases is None:
         bases = (gaz or Gazetteer.default()).places(kinds=[Kind.MILITARY_BASE, Kind.POLICE_BASE])
@@ -197,6 +202,8 @@ def nearest_base(events: gpd.GeoDataFrame, *, bases: gpd.GeoDataFrame | None = N
     base_name = np.full(n, None, dtype=object)
     base_kind = np.full(n, None, dtype=object)
     base_km = np.full(n, np.nan)
+    base_exact = np.full(n, None, dtype=object)
+    approx = np.full(n, None, dtype=object)
     geoms = np.asarray(events.to_crs(METRIC_CRS).geometry.values) if n else np.array([])
     ok = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms))) if n else np.array([], int)
     if len(bases) and len(ok):
@@ -214,11 +221,26 @@ def nearest_base(events: gpd.GeoDataFrame, *, bases: gpd.GeoDataFrame | None = N
         base_name[rows[keep]] = b["name"].to_numpy(dtype=object)[keep]
         base_kind[rows[keep]] = b["kind"].astype(str).to_numpy(dtype=object)[keep]
         base_km[rows[keep]] = dist[keep]
+        exact = (b["exact"].fillna(False).astype(bool).to_numpy() if "exact" in b
+                 else np.zeros(len(b), dtype=bool))
+        base_exact[rows[keep]] = exact[keep]
+        fine = _point_precise(events).to_numpy()[rows]
+        approx[rows[keep]] = ~(exact & fine)[keep]
     out["base_id"] = pd.array(base_id, dtype="string")
     out["base_name"] = pd.array(base_name, dtype="string")
     out["base_kind"] = pd.array(base_kind, dtype="string")
     out["base_km"] = base_km
+    out["base_exact"] = pd.array(base_exact, dtype="boolean")
+    out["base_km_approx"] = pd.array(approx, dtype="boolean")
     return out
+
+
+def _point_precise(events: pd.DataFrame) -> pd.Series:
+    """Whether each event's point is the place itself (point precision, or coordinates of its own)."""
+    if "precision" not in events:
+        return pd.Series(True, index=events.index)
+    precision = events["precision"].astype("string")
+    return (precision == Precision.POINT.value).fillna(True).astype(bool)
 
 
 def counts(events: pd.DataFrame, *, by: str = "district", period: str | None = None) -> pd.DataFrame:

@@ -129,7 +129,9 @@ def empty_events() -> gpd.GeoDataFrame:
 
 
 def _say_columns(table: RawTable, found: dict[str, str]) -> None:
-    """Log how the columns were read; when some were not understood, warn which."""
+    """Log how the columns were read; when some were not understood, warn which (once per file)."""
+    if table.chunk and table.first > 0:
+        return
     unknown = unrecognised_columns(table.frame.columns, found)
     read = ", ".join(f"{column!r} → {field}" for field, column in found.items())
     _log.info("%s: columns read as %s", table.path, read or "nothing")
@@ -159,7 +161,7 @@ def _run(table: RawTable, *, gaz, mapping, input_format: str, dayfirst: bool) ->
         from gazetteer import Gazetteer
 
         gaz = Gazetteer.default()
-    report = RowReport(len(table.frame), table.path, table.first)
+    report = RowReport(len(table.frame), table.path, table.first, summarise=not table.chunk)
     fields = normalise(table, input_format=fmt, mapping=mapping, dayfirst=dayfirst, report=report)
     events = locate(fields, gaz=gaz, report=report, skip=set(table.problems))
     report.warn(stacklevel=4)

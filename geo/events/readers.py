@@ -54,6 +54,9 @@ class RawTable:
     first : int
         Rows of the file before this table (a chunk of a larger file), so
         messages number rows as in the whole file.
+    chunk : bool
+        One chunk of a streamed file: how the columns were read is said for
+        the first chunk only, and per-table summaries are left to the job's.
     """
 
     frame: pd.DataFrame
@@ -61,6 +64,7 @@ class RawTable:
     path: str = "<data>"
     encoding: str = "utf-8"
     first: int = 0
+    chunk: bool = False
 
 
 def read_table(path: str | os.PathLike, *, sheet: str | int | None = None) -> RawTable:

@@ -59,11 +59,14 @@ class RowReport:
         Where the rows come from, for warnings.
     first : int
         Rows before these in the file (a chunk), so warnings number rows as in the whole file.
+    summarise : bool
+        Warn the summary lines (rows not located); a chunked job gives its own totals.
     """
 
-    def __init__(self, n: int, path: str = "<data>", first: int = 0) -> None:
+    def __init__(self, n: int, path: str = "<data>", first: int = 0, summarise: bool = True) -> None:
         self.path = path
         self.first = first
+        self.summarise = summarise
         self.severity = np.zeros(n, dtype=np.int8)
         self.reasons: dict[int, list[str]] = {}
         self.input_problems: dict[int, list[str]] = {}
@@ -101,7 +104,7 @@ class RowReport:
         if len(rows) > MAX_WARNINGS:
             warnings.warn(f"{self.path}: {len(rows) - MAX_WARNINGS} more rows have bad input; "
                           "see the status and reason columns", UserWarning, stacklevel=stacklevel)
-        for line in self.summary:
+        for line in self.summary if self.summarise else ():
             warnings.warn(f"{self.path}: {line}", UserWarning, stacklevel=stacklevel)
 
 

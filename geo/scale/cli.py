@@ -29,7 +29,7 @@ OUTPUT_HELP = (f"A directory (one GeoParquet part per chunk) or one {', '.join(F
 
 
 #: Tables this large are geocoded chunk by chunk (a progress bar, bounded memory) even into one file.
-LARGE_INPUT_BYTES = 32 * 1024 * 1024
+LARGE_INPUT_BYTES = 8 * 1024 * 1024
 
 
 def batch_options(func: Callable) -> Callable:

@@ -105,7 +105,7 @@ def geocode_chunk(chunk: Chunk, gaz: Gazetteer, *, mapping: Mapping[str, str] | 
 
     frame, problems = read_rows(chunk)
     label = f"{chunk.path} (rows {chunk.first + 1}-{chunk.first + chunk.count})"
-    out = _run(RawTable(frame, problems=problems, path=label, first=chunk.first), gaz=gaz, mapping=mapping,
+    out = _run(RawTable(frame, problems=problems, path=label, first=chunk.first, chunk=True), gaz=gaz, mapping=mapping,
                input_format=input_format, dayfirst=dayfirst)
     if len(out):
         _renumber(out, frame, chunk.first, mapping, input_format)

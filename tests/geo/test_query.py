@@ -99,6 +99,19 @@ def test_nearest_base(events):
 def test_nearest_base_from_the_gazetteer(events, gaz):
     out = nearest_base(events, gaz=gaz)
     assert out.loc[0, "base_id"] == "base:kepashiato" and out.loc[0, "base_km"] < 1
+    # the curated bases stand at their towns: a distance of 0 says "in the base's town", and says so
+    assert not out.loc[0, "base_exact"] and out.loc[0, "base_km_approx"]
+
+
+def test_nearest_base_distance_is_approximate_when_either_end_is(events):
+    bases = gpd.GeoDataFrame({"id": ["base:x", "base:y"], "name": ["X", "Y"], "kind": ["military_base"] * 2,
+                              "exact": [True, False]},
+                             geometry=gpd.points_from_xy([-73.2, -74.0], [-12.6, -12.3]), crs="EPSG:4326")
+    located = events.assign(precision=["point", "province", None, "point"])
+    out = nearest_base(located, bases=bases)
+    assert out["base_exact"].tolist() == [True, False, False, False]
+    # exact base and a point event: exact; an event at its province, or a base at its town: approximate
+    assert out["base_km_approx"].tolist() == [False, True, True, True]
 
 
 def test_counts_per_unit_and_period(events):

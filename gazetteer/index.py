@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pickle
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,9 +289,17 @@ def load_or_build(*, files: curated.CuratedFiles | None = None, data_dir: Path |
     if path.exists():
         try:
             with open(path, "rb") as fh:
-                return pickle.load(fh), path
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            pass  # a stale or truncated cache is rebuilt below
+                cached = pickle.load(fh)
+            if isinstance(cached, PlaceIndex):
+                return cached, path
+        except Exception:  # noqa: BLE001 - a damaged cache of any kind is rebuilt below
+            pass
     index = build(files=files, data_dir=data_dir, countries=countries)
-    write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError as exc:
+        # A read-only or full cache folder costs speed, not the answer.
+        warnings.warn(f"cannot write the index cache in {cache_dir} ({exc.strerror or exc}); "
+                      "working without it (set GEO_CACHE_DIR to a writable folder)", UserWarning, stacklevel=3)
+        return index, None
     return index, path

@@ -306,7 +306,7 @@ class Resolver:
         points: list[tuple[float, float]] = list(ctx.points)
         for value in ctx.admin:
             value = value.strip()
-            if value.isdigit():
+            if value.isascii() and value.isdigit():
                 named.append({_ubigeo(value)})
                 continue
             # An admin unit given with the mention may share its name ("Piura,

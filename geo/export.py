@@ -94,10 +94,10 @@ def write(frame: gpd.GeoDataFrame, path: str | os.PathLike, *, format: str | Non
     """
     path = Path(path)
     kind = format_for(path, format)
-    if path.exists() and not overwrite:
+    if os.path.lexists(path) and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
     frame = _to_wgs84(frame)
-    with replacing(path) as tmp:
+    with replacing(path, exclusive=not overwrite) as tmp:
         if kind == "geojson":
             with open(tmp, "w", encoding="utf-8") as fh:
                 write_geojson(frame, fh)
@@ -124,9 +124,9 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InvalidInputError(f"a table is written as .csv or .json, not {suffix or 'no extension'!r}")
-    if path.exists() and not overwrite:
+    if os.path.lexists(path) and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
-    with replacing(path) as tmp:
+    with replacing(path, exclusive=not overwrite) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         else:
@@ -159,13 +159,20 @@ def read(path: str | os.PathLike, *, format: str | None = None) -> gpd.GeoDataFr
     kind = format_for(path, format)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    if kind == "parquet":
-        frame = gpd.read_parquet(path)
-    elif kind == "csv":
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-        frame = gpd.GeoDataFrame(raw, geometry=_points(raw), crs=CRS)
-    else:
-        frame = gpd.read_file(path, engine="pyogrio")
+    try:
+        if kind == "parquet":
+            frame = gpd.read_parquet(path)
+        elif kind == "csv":
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+            raw = raw.apply(_undefuse)
+            frame = gpd.GeoDataFrame(raw, geometry=_points(raw), crs=CRS)
+        else:
+            frame = gpd.read_file(path, engine="pyogrio")
+    except (OSError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyogrio, pyarrow and pandas fail in many ways on a damaged file
+        first = str(exc).splitlines()[0] if str(exc) else "unreadable"
+        raise InvalidInputError(f"{path}: not a readable {kind} file ({type(exc).__name__}: {first[:200]})") from None
     return conform(frame)
 
 
@@ -305,6 +312,35 @@ def _csv_ready(frame: gpd.GeoDataFrame) -> pd.DataFrame:
             out[name] = [None if pd.isna(v) else _iso(v) for v in column]
         elif name in ("latitude", "longitude"):
             out[name] = column.astype(float).round(DECIMALS)
+        elif column.dtype == object or pd.api.types.is_string_dtype(column):
+            out[name] = _defuse(column)
+    return out
+
+
+#: A cell a spreadsheet would run as a formula (OWASP "CSV injection"), unless it is a plain number.
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _defuse(column: pd.Series) -> pd.Series:
+    """Prefix cells that start like a formula with ``'`` so spreadsheets show them as text."""
+    text = column.astype("string")
+    risky = text.str.contains(_FORMULA, regex=True, na=False) & ~text.str.match(_NUMBER, na=False)
+    if not risky.any():
+        return column
+    out = column.astype(object).copy()
+    out[risky.to_numpy()] = "'" + text[risky]
+    return out
+
+
+def _undefuse(column: pd.Series) -> pd.Series:
+    """The inverse of :func:`_defuse`, for a CSV this module wrote."""
+    text = column.astype("string")
+    marked = text.str.match(r"^'[=+\-@\t\r]", na=False) & ~text.str[1:].str.match(_NUMBER, na=False)
+    if not marked.any():
+        return column
+    out = column.copy()
+    out[marked.to_numpy()] = text[marked].str[1:]
     return out
 
 

@@ -16,6 +16,7 @@ any other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -120,11 +121,25 @@ def _admin_names(path: Path) -> pd.DataFrame:
     return frame[["admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code", "capital", "cx", "cy"]]
 
 
+@contextlib.contextmanager
+def _damage_said(path: Path, what: str):
+    """Any failure reading the pack's files becomes one DataPackError naming them and the remedy."""
+    try:
+        yield
+    except DataPackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas, pyogrio and csv fail in many ways on a damaged file
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataPackError(f"the data pack's {what} in {path} cannot be read ({type(exc).__name__}: {first}); "
+                            "rebuild it with `geo data fetch --force` or point GEO_DATA_DIR at a good copy") from exc
+
+
 def load_places(path: Path) -> pd.DataFrame:
     """Admin units and INEI populated places as rows of the place table."""
-    names = _admin_names(path)
-    frames = [_admin_units(path, names), _populated_places(path, names)]
-    return conform(pd.concat(frames, ignore_index=True), priority=2)
+    with _damage_said(path, "place tables or boundaries (peru/places, peru/boundaries)"):
+        names = _admin_names(path)
+        frames = [_admin_units(path, names), _populated_places(path, names)]
+        return conform(pd.concat(frames, ignore_index=True), priority=2)
 
 
 def _admin_units(path: Path, names: pd.DataFrame) -> pd.DataFrame:
@@ -198,8 +213,9 @@ def read_boundaries(path: Path, level: str):
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     filename, field, digits = LEVELS[level]
-    frame = gpd.read_file(path / "peru/boundaries" / filename, engine="pyogrio")
-    code = _code(frame[field], digits)
+    with _damage_said(path, f"boundaries (peru/boundaries/{filename})"):
+        frame = gpd.read_file(path / "peru/boundaries" / filename, engine="pyogrio")
+        code = _code(frame[field], digits)
     out = gpd.GeoDataFrame({
         "code": code,
         "name": frame[{"department": "DEPARTAMENTO", "province": "PROVINCIA", "district": "DISTRITO"}[level]],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import logging
+import signal
+import threading
 
 import click
 
@@ -80,3 +82,10 @@ def main(quiet: bool) -> None:
     if not any(isinstance(h, _Stderr) for h in log.handlers):
         log.addHandler(_Stderr())
     log.setLevel(logging.WARNING if quiet else logging.INFO)
+    # SIGTERM ends the command through Python, as Ctrl-C does, so temporary files are removed.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)

@@ -13,7 +13,7 @@ import click
 
 from gazetteer.errors import GeoError, OutputExistsError
 
-__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "is_stdout", "load_gazetteer"]
+__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "is_stdout", "read_document", "load_gazetteer"]
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -64,6 +64,19 @@ def emit_json(value: Any) -> None:
     """Write ``value`` as JSON on stdout."""
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
     sys.stdout.write("\n")
+
+
+def read_document(path: Path | str) -> str:
+    """The text of a file (or ``-`` for stdin) exactly as written: line endings kept, so offsets slice it.
+
+    UTF-8 (a byte-order mark is dropped); other bytes are read as cp1252 with a warning.
+    """
+    data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        click.echo(f"warning: {path} is not UTF-8 (byte {exc.start}); read it as cp1252", err=True)
+        return data.decode("cp1252", errors="replace")
 
 
 def is_stdout(path: Path | str | None) -> bool:

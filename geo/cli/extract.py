@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
-                      no_datapack_option)
+                      no_datapack_option, read_document)
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--published", required=True, help="Publication date, YYYY-MM-DD (relative dates resolve against it).")
 @click.option("--source", default=None, help="Outlet or citation written to the 'source' column.")
 @click.option("--url", "source_url", default=None, help="URL written to the 'source_url' column.")
@@ -39,10 +39,10 @@ def extract(file, published: str, source: str | None, source_url: str | None, ou
     if output is not None:
         check_output(output, overwrite)
     gaz = load_gazetteer(data_dir, no_datapack)
-    events = extract_events(file.read(), published=published, gaz=gaz, source=source, source_url=source_url)
+    events = extract_events(read_document(file), published=published, gaz=gaz, source=source, source_url=source_url)
     click.echo(f"{len(events)} events", err=True)
     collection = events_geojson(events)
     if is_stdout(output):
         emit_json(collection)
     else:
-        atomic_write_text(output, json.dumps(collection, ensure_ascii=False, indent=2))
+        atomic_write_text(output, json.dumps(collection, ensure_ascii=False, indent=2), exclusive=not overwrite)

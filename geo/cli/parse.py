@@ -13,7 +13,7 @@ from gazetteer.atomic import write_text
 from geo.scale.cli import OUTPUT_HELP, batch_options, is_document_source, parse_batch
 
 from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
-                      no_datapack_option)
+                      no_datapack_option, read_document)
 
 
 @click.command()
@@ -59,14 +59,13 @@ def parse(file: Path, output: Path | None, overwrite: bool, engine: str | None, 
         parse_batch(file, output=output, gaz=gaz, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
                     geometry=geometry, overwrite=overwrite)
         return
-    with click.open_file(str(file), encoding="utf-8") as fh:
-        text = fh.read()
+    text = read_document(file)  # line endings kept: offsets slice the file's own text
     result = parse_text(text, gaz=gaz, geometry=geometry, strip_html=html)
     bad = sum(f["properties"]["status"] != "ok" for f in result["features"])
     if bad:
         click.echo(f"{bad} of {len(result['features'])} mentions are ambiguous or unresolved", err=True)
     if not is_stdout(output):
-        write_text(output, json.dumps(result, ensure_ascii=False, allow_nan=False))
+        write_text(output, json.dumps(result, ensure_ascii=False, allow_nan=False), exclusive=not overwrite)
     else:
         emit_json(result)
         sys.stdout.flush()

@@ -93,6 +93,8 @@ def query(input: str, types, sub_types, actor, since, until, statuses, min_preci
 
     if near is not None and km is None:
         raise click.UsageError("--near needs --km")
+    if km is not None and near is None:
+        raise click.UsageError("--km needs --near")
     if period and not count_by:
         raise click.UsageError("--per needs --count-by")
     check_output(output, overwrite)

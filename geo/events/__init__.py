@@ -14,6 +14,7 @@ keeps its place with a ``status`` (``invalid``, ``unresolved``,
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -116,9 +117,24 @@ def geocode_events(frame: pd.DataFrame, *, gaz=None, mapping: Mapping[str, str] 
     raw = frame.reset_index(drop=True)
     if isinstance(raw, gpd.GeoDataFrame):
         raw = pd.DataFrame(raw.drop(columns=raw.geometry.name))
-    raw.columns = [str(c) for c in raw.columns]
-    table = RawTable(raw.astype(object).where(raw.notna(), None), path=label)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    repeated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if repeated:
+        raise InvalidInputError(f"{label}: the frame has several columns named {', '.join(map(repr, repeated))}; "
+                                "rename them so each field is read from one column")
+    raw = raw.astype(object)
+    for column in raw.columns:
+        cells = raw[column]
+        nested = cells.map(lambda v: isinstance(v, (list, tuple, dict, set)))
+        if nested.any():
+            # A list or dict in a cell is kept as its JSON text: never a place or a date, but not lost.
+            raw[column] = cells.where(~nested, cells[nested].map(_as_json))
+    table = RawTable(raw.where(raw.notna(), None), path=label)
     return _run(table, gaz=gaz, mapping=mapping, input_format=input_format, dayfirst=dayfirst)
+
+
+def _as_json(value) -> str:
+    return json.dumps(list(value) if isinstance(value, (set, tuple)) else value, ensure_ascii=False, default=str)
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -147,7 +163,10 @@ def _run(table: RawTable, *, gaz, mapping, input_format: str, dayfirst: bool) ->
         raise InvalidInputError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
     mapping = parse_mapping(mapping)
     if table.frame.shape[1] == 0:
-        return empty_events()
+        if not len(table.frame):
+            return empty_events()
+        # Records that held no field at all (JSON that is not an object): kept, with why, as rows.
+        table.frame["location"] = None
     fmt = sniff_format(table.frame.columns) if input_format == "auto" else input_format
     if fmt == "table":
         found = detect_columns(table.frame.columns, mapping)

@@ -182,9 +182,10 @@ def locate(frame: pd.DataFrame, *, gaz: Gazetteer, report: RowReport,
     if given.any():
         _check_given(out, given, iso, gaz, report)
     todo = ~out["latitude"].notna().to_numpy()
+    dropped = given & todo  # coordinates refused: located from the place name, and said so
     if skip:
         todo[list(skip)] = False
-    _geocode(out, todo, iso, stated, gaz, report)
+    _geocode(out, todo, iso, stated, gaz, report, dropped)
     _attribute(out, gaz)
     _check_departments(out, stated, stated_names, gaz, report)
     out["status"] = pd.array(report.statuses(), dtype="string")
@@ -282,7 +283,7 @@ _UCDP_KINDS = {3: (Kind.PROVINCE, Kind.DISTRICT), 4: (Kind.DEPARTMENT,), 6: (Kin
 
 
 def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: np.ndarray, gaz: Gazetteer,
-             report: RowReport) -> None:
+             report: RowReport, dropped: np.ndarray) -> None:
     rows = np.flatnonzero(todo)
     if not len(rows):
         return
@@ -343,7 +344,7 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
         if res.status == "ambiguous":
             counts["ambiguous"] += len(members)
         for pos in members:
-            if report.severity[pos] == 3:  # bad coordinates: say where the point now comes from
+            if dropped[pos]:  # bad coordinates: say where the point now comes from
                 report.flag(pos, "invalid", f"located from {name!r} instead", input_problem=False)
             if res.status == "ambiguous" or res.reason:
                 report.flag(pos, res.status, res.reason, input_problem=False)

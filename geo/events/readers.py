@@ -22,6 +22,8 @@ import pandas as pd
 
 from gazetteer.errors import InvalidInputError
 
+from .csvrecords import read_records
+
 __all__ = ["RawTable", "read_table", "SUFFIXES"]
 
 #: File suffix -> reader kind.
@@ -122,6 +124,16 @@ def read_table(path: str | os.PathLike, *, sheet: str | int | None = None) -> Ra
 
 def _decode(path: Path) -> tuple[str, str]:
     data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # UTF-16 with its byte-order mark, as Excel's "Unicode text" writes.
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"{path}: starts as UTF-16 but byte {exc.start} is not UTF-16") from None
+    if len(data) >= 4 and data[1:200:2].count(0) > 0.9 * len(data[1:200:2]) and data[0:200:2].count(0) == 0:
+        return _utf16(path, data, "utf-16-le")
+    if len(data) >= 4 and data[0:200:2].count(0) > 0.9 * len(data[0:200:2]) and data[1:200:2].count(0) == 0:
+        return _utf16(path, data, "utf-16-be")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -139,6 +151,17 @@ def _decode(path: Path) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
+def _utf16(path: Path, data: bytes, encoding: str) -> tuple[str, str]:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path}: looks like UTF-16 without a byte-order mark but does not decode as "
+                                f"{encoding}; save it as UTF-8") from None
+    warnings.warn(f"{path}: read as {encoding} (no byte-order mark); save the file as UTF-8 to be sure",
+                  UserWarning, stacklevel=4)
+    return text, encoding
+
+
 def _delimiter(text: str) -> str:
     header = text.lstrip("\ufeff").split("\n", 1)[0]
     counts = {d: header.count(d) for d in _DELIMITERS}
@@ -150,43 +173,14 @@ def _delimiter(text: str) -> str:
 
 def _read_csv(text: str, path: str, encoding: str) -> RawTable:
     delimiter = _delimiter(text)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c")
-    except pd.errors.ParserError:
-        # A malformed record: read again record by record so it keeps its place.
-        return _read_csv_records(text, path, encoding, delimiter)
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    _check_header(frame.columns, path)
-    return RawTable(frame.astype(object), path=path, encoding=encoding)
-
-
-def _read_csv_records(text: str, path: str, encoding: str, delimiter: str) -> RawTable:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    problems: dict[int, str] = {}
-    last_line = 0
-    for record in reader:
-        first_line, last_line = last_line + 1, reader.line_num
-        if not record or all(not cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = [c.strip() for c in record]
-            continue
-        width = len(header)
-        if len(record) != width:
-            where = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
-            problems[len(rows)] = (f"malformed record on {where}: {len(record)} fields where the header has "
-                                   f"{width} (an unquoted {delimiter!r} or a missing quote?)")
-            record = (record + [""] * width)[:width]
-        rows.append(record)
-    header = header or []
-    _check_header(header, path)
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if header else pd.DataFrame()
+    _check_header(_header_fields(text, delimiter), path)
+    frame, problems = read_records(text, delimiter)
     return RawTable(frame, problems=problems, path=path, encoding=encoding)
+
+
+def _header_fields(text: str, delimiter: str) -> list[str]:
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
+    return [c.strip() for c in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])]
 
 
 def _check_header(columns, path: str) -> None:
@@ -229,8 +223,12 @@ def _read_json(text: str, path: str, encoding: str) -> RawTable:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
-    records = _records(doc, path)
-    return _from_records(records, path, encoding)
+    except RecursionError:
+        raise InvalidInputError(f"{path}: JSON nested too deeply to be a table of events") from None
+    records, problems = _records(doc, path)
+    table = _from_records(records, path, encoding)
+    table.problems.update(problems)
+    return table
 
 
 def _read_jsonl(text: str, path: str, encoding: str) -> RawTable:
@@ -244,36 +242,59 @@ def _read_jsonl(text: str, path: str, encoding: str) -> RawTable:
         except json.JSONDecodeError as exc:
             problems[len(records)] = f"line {number} is not valid JSON: {exc.msg}"
             records.append({})
+        except RecursionError:
+            problems[len(records)] = f"line {number} is JSON nested too deeply to be an event"
+            records.append({})
     table = _from_records(records, path, encoding)
     table.problems.update(problems)
     return table
 
 
-def _records(doc, path: str) -> list:
+def _records(doc, path: str) -> tuple[list, dict[int, str]]:
+    """The records of a JSON document, and why some of them are not events."""
     if isinstance(doc, list):
-        return doc
+        return doc, {}
     if isinstance(doc, dict):
         if doc.get("type") == "FeatureCollection":
-            return [_feature_record(f) for f in doc.get("features") or []]
+            features = doc.get("features")
+            if not isinstance(features, list):
+                raise InvalidInputError(f"{path}: a FeatureCollection whose 'features' is not a list")
+            records, problems = [], {}
+            for i, feature in enumerate(features):
+                record, problem = _feature_record(feature)
+                records.append(record)
+                if problem:
+                    problems[i] = problem
+            return records, problems
         lists = [v for v in doc.values() if isinstance(v, list)]
         if len(lists) == 1:
-            return lists[0]
+            return lists[0], {}
     raise InvalidInputError(
         f"{path}: expected a list of event objects, an object holding one such list, "
         "or a GeoJSON FeatureCollection")
 
 
-def _feature_record(feature) -> dict:
+def _feature_record(feature) -> tuple[dict | object, str]:
+    """A GeoJSON feature's properties plus its point's coordinates, and what is wrong with it."""
     if not isinstance(feature, dict):
-        return feature
-    record = dict(feature.get("properties") or {})
-    geometry = feature.get("geometry") or {}
-    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        return feature, ""  # reported by _from_records as a record that is not an object
+    properties = feature.get("properties")
+    problems = []
+    if properties is not None and not isinstance(properties, dict):
+        problems.append(f"the feature's properties are a JSON {type(properties).__name__}, not an object")
+        properties = {}
+    record = dict(properties or {})
+    geometry = feature.get("geometry")
+    if geometry is not None and not isinstance(geometry, dict):
+        problems.append(f"the feature's geometry is a JSON {type(geometry).__name__}, not an object")
+        geometry = None
+    geometry = geometry or {}
+    coords = geometry.get("coordinates")
     if geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
         # GeoJSON is longitude first (RFC 7946, section 3.1.1).
         record.setdefault("longitude", coords[0])
         record.setdefault("latitude", coords[1])
-    return record
+    return record, "; ".join(problems)
 
 
 def _from_records(records: list, path: str, encoding: str) -> RawTable:
@@ -286,5 +307,7 @@ def _from_records(records: list, path: str, encoding: str) -> RawTable:
         rows.append({str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
                      for k, v in record.items()})
     frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    if len(frame) < len(rows):  # only empty records: pandas gives no rows at all
+        frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     frame = frame.astype(object).where(frame.notna(), None)
     return RawTable(frame, problems=problems, path=path, encoding=encoding)

@@ -136,13 +136,13 @@ def normalise(table: RawTable, *, input_format: str = "table", mapping: Mapping[
     columns = _columns(raw, input_format, mapping)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for name in _STRING_FIELDS:
-        out[name] = _strings(raw, columns.get(name), n)
+        out[name] = _control_characters(_strings(raw, columns.get(name), n), columns.get(name), report)
     if input_format == "ucdp":
         _ucdp_fields(raw, out, columns)
     elif input_format == "table":
         _acled_types(out)
     out["event_date"], out["date_precision"] = _dates(raw, columns, input_format, dayfirst, report)
-    out["fatalities"] = _integers(raw, columns.get("fatalities"), report, "fatalities")
+    out["fatalities"] = _integers(raw, columns.get("fatalities"), report, "fatalities", high=MAX_FATALITIES)
     out["geo_precision"] = _integers(raw, columns.get("geo_precision"), report, "geo_precision", 1, 3)
     out["where_prec"] = _integers(raw, columns.get("where_prec"), report, "where_prec", 1, 7)
     out["latitude"], out["longitude"] = _coordinates(raw, columns, report)
@@ -208,6 +208,22 @@ def _acled_types(out: pd.DataFrame) -> None:
                              for n, w in zip(out.loc[hit, "notes"], note)]
 
 
+#: Control characters other than tab and line breaks: GIS formats cut a cell at NUL, and none is text.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def _control_characters(values: pd.Series, column: str | None, report: RowReport) -> pd.Series:
+    """``values`` with control characters replaced by U+FFFD, each row that had one said."""
+    if column is None:
+        return values
+    bad = values.str.contains(_CONTROL, regex=True, na=False).to_numpy(dtype=bool)
+    for pos in np.flatnonzero(bad):
+        found = sorted({f"U+{ord(c):04X}" for c in re.findall(_CONTROL, values.iat[pos])})
+        report.flag(int(pos), "ok", f"{column!r} holds control characters ({', '.join(found)}); "
+                                    "each was replaced with U+FFFD")
+    return values.str.replace(_CONTROL, "\ufffd", regex=True) if bad.any() else values
+
+
 def _strings(raw: pd.DataFrame, column: str | None, n: int) -> pd.Series:
     if column is None:
         return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype="string")
@@ -225,7 +241,7 @@ def _to_text(value) -> str:
 
 def _ucdp_fields(raw: pd.DataFrame, out: pd.DataFrame, columns: dict[str, str]) -> None:
     if "type_of_violence" in raw.columns:
-        codes = raw["type_of_violence"].map(lambda v: _to_text(_number(v)) if _number(v) is not None else "")
+        codes = raw["type_of_violence"].map(lambda v: _to_text(n) if (n := _maybe_number(v)) is not None else "")
         out["event_type"] = pd.array([_UCDP_TYPES.get(c, (None, None))[0] for c in codes], dtype="string")
         out["sub_event_type"] = pd.array([_UCDP_TYPES.get(c, (None, None))[1] for c in codes], dtype="string")
     for name in ("admin1", "admin2"):  # "Ayacucho department" -> "Ayacucho"; the location stays as written
@@ -277,7 +293,7 @@ def _given_precision(raw, column, input_format, report):
             continue
         if input_format == "acled":
             # ACLED time_precision: 1 the day, 2 within a week, 3 within a month.
-            code = _number(value)
+            code = _maybe_number(value)
             word = {1: "day", 2: "day", 3: "month"}.get(int(code) if code is not None and code == int(code) else 0)
         else:
             word = PRECISION_WORDS.get(fold(str(value)))
@@ -315,16 +331,41 @@ def _ucdp_dates(raw, dayfirst, report):
 # -- numbers ------------------------------------------------------------------
 
 def _number(value) -> float | None:
+    """A finite float, None for an empty cell; ValueError for anything else (text, inf, 10**400)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip().replace("\u2212", "-")
-    if not text:
+        number = _finite(value)
+    else:
+        text = str(value).strip().replace("\u2212", "-")
+        if not text:
+            return None
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # decimal comma, as Spanish-locale spreadsheets write it
+        number = _finite(text)
+    return number
+
+
+def _finite(value) -> float:
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("too large a number") from None
+    if not np.isfinite(number):
+        raise ValueError("not a finite number")
+    return number
+
+
+def _maybe_number(value) -> float | None:
+    """:func:`_number`, or None for a cell that is not a number."""
+    try:
+        return _number(value)
+    except ValueError:
         return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # decimal comma, as Spanish-locale spreadsheets write it
-    return float(text)
+
+
+#: More deaths than any single event has had: a unit error, an id or a typo, not a toll.
+MAX_FATALITIES = 100_000
 
 
 def _integers(raw, column, report, name, low: int = 0, high: int | None = None) -> pd.array:
@@ -337,15 +378,15 @@ def _integers(raw, column, report, name, low: int = 0, high: int | None = None) 
     for value in uniques:
         try:
             number = _number(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             values.append("not a number")
             continue
         if number is None:
             values.append(None)
         elif not number.is_integer():
             values.append("not a whole number")
-        elif number < low or (high is not None and number > high):
-            values.append(f"out of range ({low}-{high})" if high is not None else f"below {low}")
+        elif number < low or number > (high if high is not None else 2 ** 53):
+            values.append(f"out of range ({low}-{high if high is not None else 2 ** 53})")
         else:
             values.append(int(number))
     numbers = np.array([v if isinstance(v, int) else -1 for v in values] + [-1], dtype=np.int64)

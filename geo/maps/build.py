@@ -247,15 +247,10 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False,
         If ``path`` exists and ``overwrite`` is false.
     """
     path = Path(path)
-    if path.exists() and not overwrite:
+    if os.path.lexists(path) and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it")
-    write_atomic(path, map_html(m, self_contained=self_contained).encode("utf-8"))
+    write_bytes(path, map_html(m, self_contained=self_contained).encode("utf-8"), exclusive=not overwrite)
     return path
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it (missing folders are made)."""
-    write_bytes(path, data)
 
 
 class _Parts:

@@ -18,8 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from gazetteer.atomic import write_bytes
 from gazetteer.errors import GeoError, InvalidInputError, OutputExistsError
-from geo.maps.build import write_atomic
 
 __all__ = ["screenshot", "CHROMIUM_ARGS", "DEFAULT_SIZE"]
 
@@ -96,7 +96,7 @@ def screenshot(html: str | os.PathLike, png: str | os.PathLike, *, size: tuple[i
                 data = _shoot(instance, html, size=size, tiles=tiles)
             finally:
                 instance.close()
-    write_atomic(png, data)
+    write_bytes(png, data)
     return png
 
 

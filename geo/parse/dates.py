@@ -55,16 +55,34 @@ class DateMention:
     kind: str = ""
 
 
-def parse_published(value: str | dt.date | None) -> dt.date | None:
-    """``YYYY-MM-DD`` (or a date) → date; None stays None."""
-    if value is None or isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        from gazetteer.errors import InvalidInputError
+#: Publication dates a report can have: relative dates ("last year") stay within what dates can hold.
+PUBLISHED_RANGE = (dt.date(1800, 1, 1), dt.date(2200, 12, 31))
 
-        raise InvalidInputError(f"published date {value!r} is not a valid YYYY-MM-DD date") from exc
+
+def parse_published(value: str | dt.date | None) -> dt.date | None:
+    """``YYYY-MM-DD`` (or a date) → date; None stays None.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a date, or outside :data:`PUBLISHED_RANGE`.
+    """
+    from gazetteer.errors import InvalidInputError
+
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        date = value.date() if isinstance(value, dt.datetime) else value
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise InvalidInputError(f"published date {value!r} is not a valid YYYY-MM-DD date") from exc
+    low, high = PUBLISHED_RANGE
+    if not low <= date <= high:
+        raise InvalidInputError(f"published date {date.isoformat()} is outside {low.year}-{high.year}; "
+                                "is it the report's date?")
+    return date
 
 
 def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
@@ -275,7 +293,7 @@ def _value(name: str, m: re.Match, published: dt.date, words: Lexicon):
         return published, "day"
     if name == "days_ago":
         n = words.numbers.get(m.group(1) or m.group(2))
-        if n is None and (m.group(1) or m.group(2) or "").isdigit():
+        if n is None and (m.group(1) or m.group(2) or "").isdecimal():
             n = int(m.group(1) or m.group(2))
         return (published - dt.timedelta(days=n), "day") if n is not None and n < 60 else None
     if name == "few_days":

@@ -285,6 +285,8 @@ class _Finder:
         """End of the person's name the hit belongs to, or None (``n_inner``: words in the hit)."""
         words = self.words
         start, end, toks = chunk
+        if not toks:  # the hit is part of a word ("d'Ayacucho"): no name run around it
+            return None
         folded = [fold(w) for w, _, _ in toks]
         first = folded[0]
         exact = start == hit.start and end == hit.end

@@ -136,7 +136,8 @@ def parse_file(path: str | os.PathLike, *, gaz: Gazetteer | None = None, geometr
                encoding: str = "utf-8") -> dict[str, Any]:
     """:func:`parse_text` on a file's text (HTML is handled when the suffix says so or the text looks like it)."""
     path = Path(path)
-    text = path.read_text(encoding=encoding)
+    with open(path, encoding=encoding, newline="") as fh:  # line endings kept: offsets slice the file's text
+        text = fh.read()
     strip = True if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
     return parse_text(text, gaz=gaz, geometry=geometry, strip_html=strip)
 
@@ -201,6 +202,7 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
         pos = end
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file."""
-    write_text(path, text)
+def atomic_write_text(path: str | os.PathLike, text: str, *, exclusive: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file
+    (``exclusive``: only if ``path`` does not exist when it is moved into place)."""
+    write_text(path, text, exclusive=exclusive)

@@ -317,6 +317,8 @@ def read_rows(chunk: Chunk) -> tuple[pd.DataFrame, dict[int, str]]:
     if chunk.kind == "jsonl":
         records = _jsonl_records(chunk)
         frame = pd.DataFrame.from_records([r for r, _ in records]) if records else pd.DataFrame()
+        if len(frame) < len(records):  # only empty records: pandas gives no rows at all
+            frame = pd.DataFrame(index=pd.RangeIndex(len(records)))
         frame = frame.astype(object).where(frame.notna(), None)
         return frame, {i: p for i, (_, p) in enumerate(records) if p}
     if chunk.kind == "csv":
@@ -366,35 +368,10 @@ def _jsonl_records(chunk: Chunk) -> list[tuple[dict, str]]:
 
 
 def _csv_rows(chunk: Chunk) -> tuple[pd.DataFrame, dict[int, str]]:
+    from geo.events.csvrecords import read_records
+
     header = chunk.header.decode(chunk.encoding, errors="replace").lstrip("\ufeff")
-    text = header + _read_range(chunk)
-    options = {"sep": chunk.delimiter, "dtype": str, "keep_default_na": False, "na_filter": False}
-    try:
-        frame = pd.read_csv(io.StringIO(text), engine="c", **options)
-        problems: dict[int, str] = {}
-    except pd.errors.ParserError:
-        frame, problems = _csv_records(text, chunk)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.astype(object), problems
-
-
-def _csv_records(text: str, chunk: Chunk) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Record-by-record reading that keeps a malformed record in its place, padded or cut to the header."""
-    import csv
-
-    reader = csv.reader(io.StringIO(text), delimiter=chunk.delimiter, strict=False)
-    header = [c.strip() for c in next(reader)]
-    rows, problems = [], {}
-    for record in reader:
-        if not record or all(not c.strip() for c in record):
-            continue
-        if len(record) != len(header):
-            problems[len(rows)] = (f"row {chunk.first + len(rows) + 1} is malformed: {len(record)} fields where "
-                                   f"the header has {len(header)} (an unquoted {chunk.delimiter!r} or a "
-                                   "missing quote?)")
-            record = (record + [""] * len(header))[:len(header)]
-        rows.append(record)
-    return pd.DataFrame(rows, columns=header, dtype=object), problems
+    return read_records(header + _read_range(chunk), chunk.delimiter, first_row=chunk.first, line_numbers=False)
 
 
 def _parquet_rows(chunk: Chunk) -> pd.DataFrame:

@@ -118,14 +118,14 @@ class FileWriter:
     partitioned = False
 
     def __init__(self, path: Path, *, overwrite: bool = False) -> None:
-        if path.exists() and not overwrite:
+        if os.path.lexists(path) and not overwrite:
             raise OutputExistsError(f"{path} exists; pass --overwrite (overwrite=True) to replace it")
         self.path = path
         self.suffix = path.suffix.lower()
         # The temporary file keeps the real name (GDAL checks the suffix of a
         # GeoPackage) and is moved onto ``path`` by close(), removed by abort().
         self._stack = contextlib.ExitStack()
-        self._tmp = str(self._stack.enter_context(replacing(path)))
+        self._tmp = str(self._stack.enter_context(replacing(path, exclusive=not overwrite)))
         self._geojson = _GeoJSON(open(self._tmp, "w", encoding="utf-8")) if self.suffix == ".geojson" else None
         self._parquet = None
         self._schema = None

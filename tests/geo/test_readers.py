@@ -202,13 +202,21 @@ def test_detect_columns_english_and_spanish():
     ("February 17, 2014", ("2014-02-17", "day")), ("setiembre 2014", ("2014-09-01", "month")),
     ("2014-02", ("2014-02-01", "month")), ("2014", ("2014-01-01", "year")),
     ("2014-02-17T05:00:00Z", ("2014-02-17", "day")),
+    # the ordinary formats of spreadsheets and reports
+    ("17th February 2014", ("2014-02-17", "day")), ("Monday 17 February 2014", ("2014-02-17", "day")),
+    ("lunes 17 de febrero de 2014", ("2014-02-17", "day")), ("20140217", ("2014-02-17", "day")),
+    ("41687", ("2014-02-17", "day")), (41687, ("2014-02-17", "day")), ("17/02/14", ("2014-02-17", "day")),
+    ("17/02/89", ("1989-02-17", "day")), ("Feb. 17th, 2014", ("2014-02-17", "day")),
+    ("2014-W08-1", ("2014-02-17", "day")), ("1ro de mayo de 1990", ("1990-05-01", "day")),
+    ("mar 2014", ("2014-03-01", "month")),
 ])
 def test_parse_date(text, expected):
     stamp, precision = parse_date(text)
     assert (stamp.date().isoformat(), precision) == expected
 
 
-@pytest.mark.parametrize("text", ["2014-02-30", "yesterday", "17/02/14", "31 febrero 2014"])
+@pytest.mark.parametrize("text", ["2014-02-30", "yesterday", "31 febrero 2014", "Tuesday 17 February 2014",
+                                  "2014-W54-1", 12345, float("inf"), "99999999"])
 def test_parse_date_refuses(text):
     with pytest.raises(DateError):
         parse_date(text)

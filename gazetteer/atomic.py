@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import OutputExistsError
 
-__all__ = ["write_bytes", "write_text", "replacing", "publish"]
+__all__ = ["publish", "replacing", "write_bytes", "write_text"]
 
 
 def _mode_for(path: Path) -> int:

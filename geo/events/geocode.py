@@ -27,7 +27,7 @@ from gazetteer.names import fold
 
 from geo.schema import CRS, EVENT_COLUMNS
 
-from .validate import RowReport
+from .validate import RowReport, show_value
 
 __all__ = ["locate", "district_index", "attribute_points", "COUNTRY_BOUNDS", "TOLERANCE_KM"]
 
@@ -320,6 +320,8 @@ def _geocode(out: pd.DataFrame, todo: np.ndarray, iso: np.ndarray, stated_dept: 
         if res is None or res.best is None:
             reason = res.reason if res is not None else "no location, admin unit or coordinates given"
             status = "invalid" if res is not None and res.status == "invalid" else "unresolved"
+            if status == "invalid":  # say which cell, with the start of its value
+                reason = f"location = {show_value(name)}: {reason}"
             counts["unresolved"] += len(members)
             for pos in members:
                 report.flag(pos, status, reason, input_problem=status == "invalid")

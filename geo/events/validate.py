@@ -270,7 +270,7 @@ def _dates(raw, columns, input_format, dayfirst, report):
     for code, result in enumerate(parsed):
         rows = np.flatnonzero(codes == code) if isinstance(result, Exception) or result is not None else ()
         if isinstance(result, Exception):
-            report.flag_many(rows, "invalid", f"{column!r} = {_show(uniques[code])}: {result}")
+            report.flag_many(rows, "invalid", f"{column!r} = {show_value(uniques[code])}: {result}")
         elif result is not None:
             dates[rows] = result[0].to_datetime64()
             precision[rows] = result[1]
@@ -298,7 +298,7 @@ def _given_precision(raw, column, input_format, report):
         else:
             word = PRECISION_WORDS.get(fold(str(value)))
         if word is None:
-            report.flag(pos, "invalid", f"{column!r} = {_show(value)}: not a date precision "
+            report.flag(pos, "invalid", f"{column!r} = {show_value(value)}: not a date precision "
                                         "(use day, month or year)")
         out[pos] = word
     return out
@@ -313,7 +313,7 @@ def _ucdp_dates(raw, dayfirst, report):
         try:
             first, last = parse_date(start, dayfirst=dayfirst), parse_date(end, dayfirst=dayfirst)
         except DateError as exc:
-            report.flag(pos, "invalid", f"'date_start'/'date_end' = {_show(start)}/{_show(end)}: {exc}")
+            report.flag(pos, "invalid", f"'date_start'/'date_end' = {show_value(start)}/{show_value(end)}: {exc}")
             continue
         if first is None:
             continue
@@ -398,7 +398,7 @@ def _integers(raw, column, report, name, low: int = 0, high: int | None = None) 
     for code, value in enumerate(values):
         if isinstance(value, str):
             report.flag_many(np.flatnonzero(codes == code), "invalid",
-                             f"{column!r} = {_show(uniques[code])}: {value}")
+                             f"{column!r} = {show_value(uniques[code])}: {value}")
     return out
 
 
@@ -465,10 +465,10 @@ def _parse_axis(cells: pd.Series, column: str | None, report) -> np.ndarray:
         try:
             number = parse_coordinate(value)
         except ValueError:
-            report.flag_many(np.flatnonzero(codes == code), "invalid", f"{column!r} = {_show(value)}: not a number")
+            report.flag_many(np.flatnonzero(codes == code), "invalid", f"{column!r} = {show_value(value)}: not a number")
             continue
         if number is not None and not np.isfinite(number):
-            report.flag_many(np.flatnonzero(codes == code), "invalid", f"{column!r} = {_show(value)}: not a finite number")
+            report.flag_many(np.flatnonzero(codes == code), "invalid", f"{column!r} = {show_value(value)}: not a finite number")
             continue
         values[code] = np.nan if number is None else number
     take = codes.copy()
@@ -476,6 +476,7 @@ def _parse_axis(cells: pd.Series, column: str | None, report) -> np.ndarray:
     return values[take]
 
 
-def _show(value, limit: int = 60) -> str:
+def show_value(value, limit: int = 60) -> str:
+    """A cell's value for a message: its repr, cut to ``limit`` characters."""
     text = repr(value if not isinstance(value, float) or not value.is_integer() else value)
     return text if len(text) <= limit else text[:limit] + "…'"

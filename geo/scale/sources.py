@@ -207,8 +207,10 @@ def _plan_lines(path: Path, kind: str, chunk_size: int, common: dict) -> Plan:
     """Chunks of whole records: a CSV record ends at a line break outside quotes."""
     header, encoding, delimiter = b"", "utf-8", ","
     with open(path, "rb") as fh:
-        sample = fh.read(1 << 20)
-        encoding = _sniff_encoding(sample)
+        encoding = _file_encoding(fh)
+        if encoding != "utf-8":
+            warnings.warn(f"{path} is not UTF-8; read it as {encoding}. Save the file as UTF-8 to silence this "
+                          "warning.", UserWarning, stacklevel=3)
         fh.seek(0)
         if kind == "csv":
             header = _read_header(fh)
@@ -267,12 +269,20 @@ def _record_bounds(fh, *, quoted: bool) -> Iterator[tuple[int, int]]:
         yield start, pos
 
 
-def _sniff_encoding(sample: bytes) -> str:
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+def _file_encoding(fh) -> str:
+    """UTF-8 when the whole file decodes as UTF-8, else cp1252 (a cp1252 byte far into the file counts)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while block := fh.read(_BLOCK):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError:
             return "cp1252"
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
     return "utf-8"
 
 

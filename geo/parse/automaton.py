@@ -23,9 +23,14 @@ from gazetteer.place import Kind
 from .lexicon import Lexicon, lexicon
 from .text import Document
 
-__all__ = ["DEMONYM", "NONPLACE", "PLACE", "STRONG", "Hit", "Scanner", "scanner_for"]
+__all__ = ["CUE_PHRASES", "DEMONYM", "NONPLACE", "PLACE", "STRONG", "Hit", "Scanner", "scanner_for"]
 
-PLACE, NONPLACE, DEMONYM, STRONG = 1, 2, 4, 8
+PLACE, NONPLACE, DEMONYM, STRONG, CUE = 1, 2, 4, 8, 16
+#: Phrases (folded) before which a capitalised name is probably a place, even one the gazetteer
+#: does not hold as written (:mod:`geo.parse.spelling`); found in the same pass as the names.
+CUE_PHRASES = ("near", "outside", "cerca de", "district of", "province of", "town of", "village of", "hamlet of",
+               "distrito de", "provincia de", "localidad de", "poblado de", "caserio de", "comunidad de",
+               "anexo de")
 
 #: Kinds whose names are reported on capitalisation alone; other places
 #: (hamlets from INEI or GeoNames) need a cue such as "in", "the village of".
@@ -115,13 +120,15 @@ class Scanner:
             flags[phrase] = flags.get(phrase, 0) | NONPLACE
         for form in self.words.demonyms:
             flags[form] = flags.get(form, 0) | DEMONYM
+        for phrase in CUE_PHRASES:
+            flags[phrase] = flags.get(phrase, 0) | CUE
         add = self.automaton.add_word
         for key, value in flags.items():
             add(f" {key} ", (key, value))
         self.automaton.make_automaton()
 
     def scan(self, doc: Document) -> list[Hit]:
-        """Every hit in ``doc``, ordered by start, longest first."""
+        """Every hit in ``doc``, ordered by start, longest first; sets ``doc.cues`` (:data:`CUE_PHRASES`)."""
         found = self.automaton.iter(doc.folded)
         fmap = doc.fold_map
         if fmap is None:
@@ -131,7 +138,8 @@ class Scanner:
         else:
             spans = [(fmap[end - len(key)], -(fmap[end - 1] + 1), key, value) for end, (key, value) in found]
         spans.sort()  # by start, longest first (one key per span, so ties never reach the key)
-        return [Hit(start, -neg_end, key, value) for start, neg_end, key, value in spans]
+        doc.cues = [start for start, _, _, value in spans if value & CUE]
+        return [Hit(start, -neg_end, key, value & ~CUE) for start, neg_end, key, value in spans if value & ~CUE]
 
 
 def scanner_for(gazetteer: Gazetteer) -> Scanner:

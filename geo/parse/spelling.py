@@ -20,6 +20,7 @@ from bisect import bisect_left
 from gazetteer import Gazetteer
 from gazetteer.names import fold
 
+from .automaton import CUE_PHRASES
 from .lexicon import Lexicon
 from .mentions import Mention
 from .text import Document
@@ -32,30 +33,43 @@ _EVIDENCE = re.compile(
     r"provincia de|localidad de|poblado de|caserío de|caserio de|comunidad de|anexo de)\s+"
     r"(?P<name>[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:de\s+|del\s+|la\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]+){0,2})"
 )
-#: The cues of :data:`_EVIDENCE`, folded, checked by substring first (much faster than the pattern).
-_CUES = ("near ", "outside ", "cerca de ", "district of ", "province of ", "town of ", "village of ", "hamlet of ",
-         "distrito de ", "provincia de ", "localidad de ", "poblado de ", "caserio de ", "comunidad de ", "anexo de ")
 #: Readings accepted: spelling variants and typos, with at least this confidence.
 MIN_CONFIDENCE = 0.5
 
 
+def _cue_positions(doc: Document) -> list[int]:
+    """Clean offsets of the cue phrases, for a document the scanner has not seen."""
+    out = []
+    for phrase in CUE_PHRASES:
+        i = doc.folded.find(f" {phrase} ")
+        while i >= 0:
+            out.append(i if doc.fold_map is None else doc.fold_map[i + 1])
+            i = doc.folded.find(f" {phrase} ", i + 1)
+    return out
+
+
 def spelled_mentions(doc: Document, found: list[Mention], gaz: Gazetteer, words: Lexicon) -> list[Mention]:
     """Mentions of misspelt places in ``doc`` that ``found`` (the exact matches) does not cover."""
-    folded = doc.folded  # lower case, accents and punctuation off: already made for the automaton
-    if not any(cue in folded for cue in _CUES):
-        return []  # most documents: no cue of place at all, no need for the pattern
+    # The scanner found where the cues stand, in its pass over the text; the pattern is tried there only.
+    positions = doc.cues if doc.cues is not None else _cue_positions(doc)
+    if not positions:
+        return []  # most documents: no cue of place at all
     spans = sorted((m.start, m.end) for m in found)
     starts = [a for a, _ in spans]
-    ordinary = words.roles.get("common", frozenset()) | words.roles.get("given_name", frozenset())
+    roles = words.roles
     out = []
-    for match in _EVIDENCE.finditer(doc.clean):
+    for pos in sorted(positions):
+        match = _EVIDENCE.match(doc.clean, pos)
+        if match is None:
+            continue
         start, end = match.span("name")
         k = bisect_left(starts, end)  # spans starting before ``end``; the one just before may overlap
         if k and spans[k - 1][1] > start or k < len(spans) and spans[k][0] < end:
             continue
         text = match.group("name")
         key = fold(text)
-        if key in ordinary or key in words.months or key in words.days or key in words.nonplaces:
+        if key in roles.get("common", ()) or key in roles.get("given_name", ()) or key in words.months \
+                or key in words.days or key in words.nonplaces:
             continue
         if text.isupper():
             continue  # all capitals: no evidence that this is a name

@@ -152,6 +152,8 @@ class Document:
     offsets: _OffsetMap | None = None  # clean -> raw, when HTML was stripped
     fold_map: array | None = None      # folded index -> clean index
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: Clean offsets of the cue phrases before possibly misspelt names, set by the scanner.
+    cues: list[int] | None = field(default=None, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
     _tokens: Tokens | None = field(default=None, repr=False)
 
@@ -339,15 +341,15 @@ def _sentences(clean: str) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(clean):
         end = m.end()
         if not m.group(0).startswith("\n"):
-            before = _WORD.findall(clean[max(start, m.start() - 12):m.start()])
             nxt = clean[end:end + 1]
+            if nxt and nxt.islower():
+                continue
+            before = _WORD.findall(clean[max(start, m.start() - 12):m.start()])
             last = before[-1].casefold() if before else ""
             if last in abbreviations or len(last) == 1 and before[-1].isupper():
                 continue  # "Gen. Ruiz", "J. Pérez"
             if last in words.months and clean[end:end + 3].lstrip()[:1].isdigit():
                 continue  # "Feb. 20", "Aug. 15"
-            if nxt and nxt.islower():
-                continue
         if clean[start:end].strip():
             spans.append((start, end))
         start = end

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from gazetteer.errors import DownloadError
+
 from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
 from .export import open_events
 
@@ -16,8 +18,9 @@ from .export import open_events
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The .html file to write (e.g. maps/attacks.html).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-@click.option("--self-contained", is_flag=True,
-              help="Inline Leaflet and its plugins so the file works offline (fetched once from npm, then cached).")
+@click.option("--self-contained/--cdn", "self_contained", default=True, show_default=True,
+              help="Inline Leaflet and its plugins so the file opens with no network (fetched once from npm, "
+                   "hash-checked and cached; the default), or link them from a CDN for a smaller file.")
 @click.option("--seed", is_flag=True, help="Map the project's seed events (seeds/events.csv); no INPUT needed.")
 @click.option("--title", default=None, help="Title shown over the map.")
 @click.option("--choropleth", type=click.Choice(["district", "province", "department", "none"]), default=None,
@@ -45,7 +48,7 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
     \b
     Examples:
       geo map --seed -o maps/vraem.html
-      geo map attacks.csv -o maps/attacks.html --self-contained
+      geo map attacks.csv -o maps/attacks.html --cdn        (smaller; needs a network to open)
       geo map acled_peru.csv ucdp_peru.csv -o maps/peru.html --choropleth province
     """
     import geopandas as gpd
@@ -79,5 +82,9 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
             m = make_map(events, title=title, **{**layers, **options})
     for warning in caught:  # bad rows (row, column, value), layers left out
         click.echo(f"warning: {warning.message}", err=True)
-    path = save_map(m, output, overwrite=overwrite, self_contained=self_contained)
+    try:
+        path = save_map(m, output, overwrite=overwrite, self_contained=self_contained)
+    except DownloadError as exc:
+        raise DownloadError(f"{exc}; or pass --cdn to link the scripts instead (the map then needs a network "
+                            "to open)") from exc
     click.echo(str(path))

@@ -370,6 +370,22 @@ def test_cli_writes_a_map_and_refuses_to_overwrite(events_csv, tmp_path, gaz):
     assert again.exit_code == 1 and "--overwrite" in again.output and len(again.output.strip().splitlines()) == 1
 
 
+def test_cli_map_opens_offline_by_default_and_cdn_links(events_csv, tmp_path):
+    from geo.cli import main
+
+    pages = {}
+    for flag in ("", "--cdn"):
+        out = tmp_path / f"map{flag}.html"
+        args = ["map", str(events_csv), "-o", str(out), "--no-datapack", "--events-only", *([flag] if flag else [])]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        pages[flag] = out.read_text(encoding="utf-8")
+    linked = r'<(?:script[^>]+src|link[^>]+href)="https?://[^"]+\.(?:js|css)"'
+    assert not re.findall(linked, pages[""])  # every script and stylesheet is in the file
+    assert re.findall(linked, pages["--cdn"])
+    assert len(pages[""]) > len(pages["--cdn"]) + 1_000_000
+
+
 def test_cli_needs_inputs_or_seed(tmp_path):
     from geo.cli import main
 

@@ -10,6 +10,7 @@ small example. The deadline is generous: it catches runaway work
 from __future__ import annotations
 
 import datetime as dt
+import os
 import warnings
 
 import pandas as pd
@@ -21,7 +22,9 @@ from gazetteer.errors import GeoError
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("GEO_HYPOTHESIS_EXAMPLES", 60)), deadline=dt.timedelta(seconds=10),
+#: Examples per property: 60 in CI; more with GEO_HYPOTHESIS_EXAMPLES=1500 when hunting.
+EXAMPLES = int(os.environ.get("GEO_HYPOTHESIS_EXAMPLES", 60))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=dt.timedelta(seconds=10),
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 WORDS = ["Pichari", "Kepashiato", "Ayacucho", "AYACUCHO", "Santa Rosa", "VRAEM", "Huanta", "Lima", "Perú",

@@ -11,9 +11,10 @@ from typing import Any, Callable
 
 import click
 
-from gazetteer.errors import GeoError, OutputExistsError
+from gazetteer.errors import GeoError, InvalidInputError, OutputExistsError
 
-__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "is_stdout", "read_document", "load_gazetteer"]
+__all__ = ["handle_errors", "data_dir_option", "emit_json", "check_output", "is_stdout", "read_document",
+           "load_gazetteer"]
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -96,6 +97,6 @@ def check_output(path: Path | None, overwrite: bool) -> None:
         raise OutputExistsError(f"{path} exists; pass --overwrite to replace it")
     parent = Path(path).absolute().parent
     if not parent.is_dir():
-        raise OutputExistsError(f"cannot write {path}: the folder {parent} does not exist")
+        raise InvalidInputError(f"cannot write {path}: the folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise OutputExistsError(f"cannot write {path}: the folder {parent} is not writable")
+        raise InvalidInputError(f"cannot write {path}: the folder {parent} is not writable")

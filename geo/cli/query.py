@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import check_output, data_dir_option, emit_json, is_stdout, handle_errors, load_gazetteer, no_datapack_option
+from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
+                      no_datapack_option)
 from .export import emit_events, format_option, open_events, output_option, overwrite_option, warnings_to_stderr
 
 
@@ -53,10 +54,12 @@ def _check_types(events, column: str, wanted) -> None:
 @click.option("--since", default=None, help="First date, inclusive (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Last date, inclusive (YYYY-MM-DD).")
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["ok", "ambiguous", "unresolved", "invalid"]), help="Keep rows of this status (repeatable).")
+              type=click.Choice(["ok", "ambiguous", "unresolved", "invalid"]),
+              help="Keep rows of this status (repeatable).")
 @click.option("--min-precision", default=None,
               type=click.Choice(["point", "near", "district", "province", "department", "region", "country"]),
-              help="Keep events located at least this finely (district: drop rows placed at a province or coarser).")
+              help="Keep events located at least this finely "
+                   "(district: drop rows placed at a province or coarser).")
 @click.option("--within", "area", default=None,
               help="Region or admin unit: a name (VRAEM, Huanta), a place id or a UBIGEO code (0504).")
 @click.option("--near", default=None, metavar="PLACE|LON,LAT", help="Keep events within --km of a place or point.")
@@ -74,8 +77,9 @@ def _check_types(events, column: str, wanted) -> None:
 @data_dir_option
 @no_datapack_option
 @handle_errors
-def query(input: str, types, sub_types, actor, since, until, statuses, min_precision, area, near, km, geodesic, nearest_base,
-          max_km, count_by, period, output: Path | None, overwrite: bool, fmt, data_dir, no_datapack) -> None:
+def query(input: str, types, sub_types, actor, since, until, statuses, min_precision, area, near, km, geodesic,
+          nearest_base, max_km, count_by, period, output: Path | None, overwrite: bool, fmt, data_dir,
+          no_datapack) -> None:
     """Select events from INPUT (a layer, a raw events table, or - for GeoJSON on stdin).
 
     Filters apply in this order: type, actor, dates, status, --within,

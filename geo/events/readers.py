@@ -256,7 +256,7 @@ def _records(doc, path: str) -> tuple[list, dict[int, str]]:
         return doc, {}
     if isinstance(doc, dict):
         if doc.get("type") == "FeatureCollection":
-            features = doc.get("features")
+            features = doc.get("features") or []
             if not isinstance(features, list):
                 raise InvalidInputError(f"{path}: a FeatureCollection whose 'features' is not a list")
             records, problems = [], {}

@@ -15,7 +15,6 @@ come from that number, not from a position inside a chunk.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import warnings

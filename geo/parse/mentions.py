@@ -112,6 +112,7 @@ class _Finder:
         kept: list[Mention] = []
         candidates = [h for h in hits if h.flags & DEMONYM or self._written_as_name(h)]
         candidates.sort(key=lambda h: (h.start - h.end, h.start))
+        self.doc.expect_words(len(candidates))
         for hit in candidates:
             if taken.overlaps(hit.start, hit.end):
                 nested.append(hit)
@@ -230,7 +231,7 @@ class _Finder:
         """The words of the hit, as :meth:`Document.words` gives them."""
         doc = self.doc
         if " " not in hit.key and doc.fold_map is None:
-            starts = doc.tokens.starts
+            starts = doc.tokens_for(hit.start, hit.end).starts
             i = bisect_left(starts, hit.start)
             if i < len(starts) and starts[i] == hit.start:
                 return [(doc.clean[hit.start:hit.end], hit.start, hit.end)]  # one word, read whole

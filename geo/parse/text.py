@@ -70,20 +70,21 @@ _FOLD = _FoldTable()
 
 
 class Tokens:
-    """The words of a document, found once: parallel lists of text, start and end.
+    """The words of a stretch of a document: parallel lists of start and end.
 
     A word is a run of letters and digits, with one inner apostrophe
     ("Peru's", "d'Ayacucho"); offsets are in :attr:`Document.clean`.
+    ``lo``/``hi`` limit the stretch (whole sentences, so no word is cut).
     """
 
     __slots__ = ("clean", "ends", "starts")
 
-    def __init__(self, clean: str) -> None:
+    def __init__(self, clean: str, lo: int = 0, hi: int | None = None) -> None:
         self.clean = clean
         self.starts: list[int] = []
         self.ends: list[int] = []
         add_start, add_end = self.starts.append, self.ends.append
-        for m in _TOKEN.finditer(clean):
+        for m in _TOKEN.finditer(clean, lo, len(clean) if hi is None else hi):
             a, b = m.span()
             add_start(a)
             add_end(b)
@@ -155,24 +156,54 @@ class Document:
     #: Clean offsets of the cue phrases before possibly misspelt names, set by the scanner.
     cues: list[int] | None = field(default=None, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
-    _tokens: Tokens | None = field(default=None, repr=False)
+    _tokens: dict[int, Tokens] = field(default_factory=dict, repr=False)
+    _all_tokens: Tokens | None = field(default=None, repr=False)
 
-    @property
-    def tokens(self) -> Tokens:
-        """The document's words, tokenised on first use."""
-        if self._tokens is None:
-            self._tokens = Tokens(self.clean)
-        return self._tokens
+    def tokens_for(self, start: int, end: int) -> Tokens:
+        """The words of the sentences holding ``[start, end)``, tokenised on first use.
+
+        Only sentences where something is looked at are tokenised: most of a
+        long report's prose never is. Once half the sentences have been
+        asked for (dense text), the whole document is tokenised in one pass.
+        """
+        if self._all_tokens is not None:
+            return self._all_tokens
+        i = self.sentence_of(start)
+        j = self.sentence_of(max(start, end - 1))
+        toks = self._tokens.get(i)
+        if toks is None:
+            if 2 * len(self._tokens) >= len(self.sentences):
+                self._all_tokens = Tokens(self.clean)
+                self._tokens = {}
+                return self._all_tokens
+            start_i, end_i = self.sentences[i]
+            toks = self._tokens[i] = Tokens(self.clean, start_i, end_i)
+        if j == i:
+            return toks
+        # A span across sentences (rare): the words of all of them, in order.
+        joined = Tokens(self.clean, 0, 0)
+        for k in range(i, j + 1):
+            part = self._tokens.get(k) or Tokens(self.clean, *self.sentences[k])
+            joined.starts.extend(part.starts)
+            joined.ends.extend(part.ends)
+        return joined
+
+    def expect_words(self, spans: int) -> None:
+        """Say how many spans will be looked around: when they touch most sentences, tokenise all at once."""
+        if self._all_tokens is None and 2 * spans >= len(self.sentences):
+            self._all_tokens = Tokens(self.clean)
+            self._tokens = {}
 
     def forget_tokens(self) -> None:
         """Free the word index (it is rebuilt if asked for again)."""
-        self._tokens = None
+        self._tokens = {}
+        self._all_tokens = None
 
     def words(self, start: int, end: int, n: int | None = None) -> list[tuple[str, int, int]]:
         """Words of :attr:`clean` lying in ``[start, end)``, as (word, start, end); the first ``n`` if given.
 
-        Within a sentence, words come from :attr:`tokens` (found once per
-        document) and a word cut by ``end`` is cut too ("Peru" of "Peru's");
+        Within a sentence, words come from :meth:`tokens_for` (found once per
+        sentence) and a word cut by ``end`` is cut too ("Peru" of "Peru's");
         a span running past its sentence is tokenised on its own.
         """
         i = self.sentence_of(start)
@@ -183,7 +214,7 @@ class Document:
 
     def words_after(self, start: int, end: int, n: int | None = None) -> list[tuple[str, int, int]]:
         """``words(start, end)[:n]`` for a span inside one sentence, without building the rest."""
-        toks = self.tokens
+        toks = self.tokens_for(start, end)
         starts = toks.starts
         lo = bisect_left(starts, start)
         hi = bisect_right(toks.ends, end, lo)
@@ -198,7 +229,7 @@ class Document:
 
     def iter_after(self, start: int, end: int) -> Iterator[tuple[str, int, int]]:
         """``words(start, end)`` one at a time, for a span inside one sentence."""
-        toks = self.tokens
+        toks = self.tokens_for(start, end)
         starts, ends, clean = toks.starts, toks.ends, self.clean
         j = bisect_left(starts, start)
         n = len(starts)
@@ -212,7 +243,7 @@ class Document:
 
     def iter_before(self, start: int, end: int) -> Iterator[tuple[str, int, int]]:
         """``reversed(words(start, end))`` one at a time, for a span inside one sentence."""
-        toks = self.tokens
+        toks = self.tokens_for(start, end)
         starts, ends, clean = toks.starts, toks.ends, self.clean
         hi = bisect_right(ends, end)
         if hi < len(starts) and starts[hi] < end and starts[hi] >= start:
@@ -226,7 +257,7 @@ class Document:
 
     def words_before(self, start: int, end: int, n: int) -> list[tuple[str, int, int]]:
         """``words(start, end)[-n:]`` for a span inside one sentence, without building the rest."""
-        toks = self.tokens
+        toks = self.tokens_for(start, end)
         starts = toks.starts
         lo = bisect_left(starts, start)
         hi = bisect_right(toks.ends, end)

@@ -56,6 +56,11 @@ class Lexicon:
         return self.roles.get("abbreviation", frozenset())
 
     @cached_property
+    def cue_words(self) -> frozenset[str]:
+        """The folded cue words, as a set (built once: pattern caches key on it)."""
+        return frozenset(self.cues)
+
+    @cached_property
     def plain_words(self) -> frozenset[str]:
         """Ordinary words: in an all-caps sentence every word is capitalised, and a word is part of a
         name unless it is one of these (organisation heads and given names stay name words)."""

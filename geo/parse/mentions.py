@@ -408,8 +408,8 @@ def _add_cues(doc: Document, mentions: list[Mention], words: Lexicon) -> None:
             groups.append([m])
     # Whole-word searches of the folded text rule out most mentions at once.
     plain = doc.fold_map is None
-    left_pattern = _word_pattern(frozenset(words.cues))
-    right_pattern = _right_cue_pattern(frozenset(words.cues))
+    left_pattern = _word_pattern(words.cue_words)
+    right_pattern = _right_cue_pattern(words.cue_words)
     folded = doc.folded
     river_articles = words.roles["river_article"]
     for group in groups:

@@ -153,3 +153,28 @@ def test_csv_records_never_merge_whole_lines(body):
     frame, problems = read_records("\n".join(lines) + "\n", ",")
     assert len(frame) == 6  # the record with the open quote is one row; the others are themselves
     assert frame.iloc[-1].tolist() == ["4", "x4", "4"]
+
+
+DATE_WORDS = ["yesterday", "ayer", "anoche", "last night", "today", "hoy", "esta madrugada", "on Monday", "el jueves",
+              "17 de febrero", "Feb. 17", "March 3, 1989", "in 1989", "en 2014", "two days ago", "hace tres dias",
+              "hace unos dias", "the next day", "al dia siguiente", "hours later", "el mismo dia", "last year",
+              "in the 1980s", "los anos ochenta", "recently", "years later", "in mid-March", "a fines de mayo"]
+
+
+@SETTINGS
+@given(text=st.lists(st.one_of(st.sampled_from(WORDS + DATE_WORDS), st.text(max_size=6)), max_size=30).map(" ".join),
+       published=PUBLISHED)
+def test_the_date_prefilter_never_hides_a_date(text, published):
+    from geo.parse import dates
+    from geo.parse.lexicon import lexicon
+
+    found = dates.find_dates(text, published)
+    words = lexicon()
+    folded = dates._fold_keep(text)
+    for _, pattern in dates._patterns(words):
+        if pattern.search(folded):
+            # some pattern matches: the prefilter must have let the sentence through
+            pats, keywords = dates._CACHE[id(words)]
+            assert any(c.isdigit() for c in folded) or not keywords.isdisjoint(dates._LOWER_WORD.findall(folded))
+            break
+    assert all(0 <= d.start < d.end <= len(text) for d in found)

@@ -117,8 +117,17 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
     ]
 
 
-#: Lexicon id -> (its date patterns, all of them in one pattern).
-_CACHE: dict[int, tuple[list[tuple[str, re.Pattern]], re.Pattern]] = {}
+#: Lexicon id -> (its date patterns, the words one of which every match holds unless it has a digit).
+_CACHE: dict[int, tuple[list[tuple[str, re.Pattern]], frozenset[str]]] = {}
+#: The words of the patterns of :func:`_patterns` besides months, days and digits (keep the two in step).
+_KEYWORDS = frozenset({
+    "night", "overnight", "anoche", "noche", "yesterday", "ayer", "anteayer", "antier", "today", "hoy",
+    "morning", "afternoon", "tonight", "manana", "madrugada", "tarde", "ago", "hace", "dias", "dia", "days",
+    "day", "atras", "year", "years", "decade", "decades", "months", "recently", "recientemente", "ultimos",
+    "ultimas", "anos", "ano", "decadas", "meses", "decada", "ochenta", "noventa", "setenta", "later",
+    "despues", "earlier", "next", "following", "siguiente", "otro", "same", "mismo", "hours", "horas",
+})
+_LOWER_WORD = re.compile(r"[a-z]+")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|dijo|informo|informaron|senalo|"
                             r"indico|afirmo|anuncio|declaro|reporto)\s+(?:on\s+|el\s+|este\s+)?$")
 _LETTERS = "A-Za-zÁÉÍÓÚÑÜáéíóúñü"
@@ -245,11 +254,12 @@ def find_dates(text: str, published: dt.date, *, words: Lexicon | None = None,
     words = words or lexicon()
     cached = _CACHE.get(id(words))
     if cached is None:  # built once per lexicon (not on every call)
-        pats = _patterns(words)
-        cached = _CACHE[id(words)] = (pats, re.compile("|".join(f"(?:{p.pattern})" for _, p in pats)))
-    pats, anything = cached
+        cached = _CACHE[id(words)] = (_patterns(words), frozenset(words.months) | frozenset(words.days) | _KEYWORDS)
+    pats, keywords = cached
     folded = _fold_keep(text) if folded is None else folded
-    if anything.search(folded) is None:
+    # Every pattern needs a digit, a month or day name, or one of the keywords: most sentences have none,
+    # and a set lookup of their words is far cheaper than trying the patterns.
+    if not any(c.isdigit() for c in folded) and keywords.isdisjoint(_LOWER_WORD.findall(folded)):
         return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []

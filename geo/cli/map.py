@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -73,7 +74,13 @@ def map_command(inputs: tuple[Path, ...], output: Path, overwrite: bool, self_co
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if seed:
-            m = seed_map(gaz, title=title or SEED_TITLE, **options)
+            events_log = logging.getLogger("geo.events")
+            level = events_log.level
+            events_log.setLevel(logging.WARNING)  # the project's own seed file: its columns need no report
+            try:
+                m = seed_map(gaz, title=title or SEED_TITLE, **options)
+            finally:
+                events_log.setLevel(level)
         else:
             frames = [open_events(str(path), gaz_loader=lambda: gaz) for path in inputs]
             events = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),

@@ -241,6 +241,7 @@ class _Extractor:
                     and not cue("legal_after").match(folded, m.end())
                     and not _generic(folded, m, skip)]
         if not triggers:
+            self._date_back(i, folded, dates, skip, earlier)
             return []
         strong = [t for t in triggers if t[1].priority >= STRONG_PRIORITY]
         # A specific act (a bomb defused, a cache found) right after the first trigger names the incident:
@@ -289,6 +290,24 @@ class _Extractor:
                 continue
             out.append(ev)
         return out
+
+    def _date_back(self, i: int, folded: str, dates: list[DateMention], skip: int, earlier: list[Event]) -> None:
+        """"The attack took place on 15 January": a sentence referring back dates the incident just told.
+
+        Only an incident its own sentence left undated (its date is the
+        dateline's), told in one of the two sentences before, takes the day,
+        and only a day written out ("15 January", "3 de marzo").
+        """
+        if not earlier or earlier[-1].dated_here or earlier[-1].sentence < i - 2:
+            return
+        # An explicit day only: "el próximo lunes" in such a sentence is often another event's (a strike called).
+        day = next((d for d in dates if d.date is not None and d.precision == "day" and d.kind == "explicit"), None)
+        if day is None:
+            return
+        if not any(_refers_back(folded, m) for r in rules() for m in r.pattern.finditer(folded) if m.start() >= skip):
+            return
+        ev = earlier[-1]
+        ev.date, ev.date_precision, ev.dated_here = day.date, "day", True
 
     def _type(self, rule: Rule, sides, folded: str) -> tuple[str, str]:
         """ACLED type of the sentence's incident: the trigger's, then by weapon and by who was hit.

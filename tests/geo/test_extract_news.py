@@ -238,3 +238,22 @@ def test_extract_reports_names_the_bad_report(gaz):
                          {"id": "r2", "text": "y", "published": None}], gaz=gaz)
     with pytest.raises(InvalidInputError, match="report 1: 'text'"):
         extract_reports([{"text": None, "published": "2014-02-20"}], gaz=gaz)
+
+
+@pytest.mark.parametrize("text, day", [
+    ("LIMA, 16 JAN 90 (RADIO) -- [TEXT] TEN TERRORISTS HURLED DYNAMITE STICKS AT THE POLICE POST IN PICHARI, "
+     "CAUSING SERIOUS DAMAGE. THE ATTACK TOOK PLACE AT 2100 ON 15 JANUARY.", "1990-01-15"),
+    ("Lima, 6 jun (EFE).- Subversivos atacaron con explosivos un puesto policial en Pichari, sin causar víctimas. "
+     "El atentado se produjo el 4 de junio por la noche.", "1991-06-04"),
+])
+def test_a_sentence_referring_back_gives_the_incident_its_day(gaz, text, day):
+    published = "1990-01-16" if "JAN" in text else "1991-06-06"
+    (ev,) = _events(gaz, text, published)
+    assert _day(ev) == day
+
+
+def test_a_weekday_in_a_sentence_referring_back_is_not_the_incidents(gaz):
+    text = ("Lima, 6 jun (EFE).- Subversivos atacaron con explosivos un puesto policial en Pichari. "
+            "El atentado se produjo a cuatro días del paro armado convocado para el próximo lunes.")
+    (ev,) = _events(gaz, text, "1991-06-06")
+    assert _day(ev) == "1991-06-06"

@@ -99,7 +99,9 @@ def _patterns(words: Lexicon) -> list[tuple[str, re.Pattern]]:
         ("yesterday", re.compile(r"\b(?:yesterday|ayer)\b")),
         ("before_yesterday", re.compile(r"\b(?:the day before yesterday|anteayer|antier)\b")),
         ("today", re.compile(r"\b(?:early today|today|hoy|this morning|this afternoon|tonight|esta manana|"
-                             r"esta madrugada|esta tarde|esta noche|la madrugada de hoy|en horas de la madrugada)\b")),
+                             r"esta madrugada|esta tarde|esta noche|la madrugada de hoy|en horas de la madrugada|"
+                             r"(?:over|in|during) the (?:past|last) (?:few |\d+ |twenty-four )?hours|"
+                             r"en las (?:ultimas|pasadas) (?:\d+ |veinticuatro )?horas)\b")),
         ("days_ago", re.compile(r"\b(?:(\w+) days? ago|hace (\w+) dias?)\b")),
         ("few_days", re.compile(r"\b(?:a few days ago|some days ago|hace (?:unos|pocos|algunos) dias|"
                                 r"dias atras)\b")),

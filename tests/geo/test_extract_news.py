@@ -257,3 +257,15 @@ def test_a_weekday_in_a_sentence_referring_back_is_not_the_incidents(gaz):
             "El atentado se produjo a cuatro días del paro armado convocado para el próximo lunes.")
     (ev,) = _events(gaz, text, "1991-06-06")
     assert _day(ev) == "1991-06-06"
+
+
+@pytest.mark.parametrize("text", [
+    "THE POLICE REPORTED TODAY THAT 200 PEOPLE HAVE BEEN ARRESTED OVER THE PAST FEW HOURS.",
+    "Soldiers detained 40 people in the last 24 hours.",
+    "La policía detuvo a 40 personas en las últimas horas.",
+])
+def test_the_last_hours_are_the_report_day(text):
+    from geo.parse.dates import find_dates
+
+    found = find_dates(text, dt.date(1990, 1, 10))
+    assert [(d.date, d.precision) for d in found] == [(dt.date(1990, 1, 10), "day")]

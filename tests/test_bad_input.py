@@ -57,6 +57,8 @@ TABLES: list[tuple[str, str, bytes, int | str, str]] = [
      "never closed"),
     ("multiline-quoted-cell", "a.csv", b'fecha,lugar,notas\n2014-02-17,Pichari,"line one\nline two"\n', 1,
      "line one"),
+    ("literal-quote-mid-field", "a.csv", b'fecha,lugar,notas\n2014-02-17,Pichari,a 5" pipe bomb\n2014-02-18,Sivia,x\n',
+     2, 'pipe bomb'),
     ("extra-field", "a.csv", _csv("2014-02-17,Pichari,1,extra\n", ROW), 2, "4 fields"),
     ("missing-field", "a.csv", _csv("2014-02-17,Pichari\n", ROW), 2, "2 fields"),
     ("empty-record", "a.csv", _csv(ROW, ",,\n", ROW), 3, "empty"),
@@ -412,3 +414,10 @@ def test_a_damaged_layer_is_one_line_for_export_map_and_query(tmp_path, layer, n
 def test_matrix_is_large_enough():
     # tables and options, plus the damaged caches, damaged layers and single cases above
     assert len(TABLES) + len(OPTIONS) + 4 + 4 + 7 >= 100
+
+
+def test_a_quote_inside_a_field_is_a_literal_not_a_broken_record():
+    from geo.events.csvrecords import read_records
+
+    frame, problems = read_records('fecha,lugar,notas\n2014-02-17,Pichari,a 5" pipe bomb\n2014-02-18,Sivia,x\n', ",")
+    assert problems == {} and frame["notas"].tolist() == ['a 5" pipe bomb', "x"]

@@ -95,7 +95,8 @@ def _split(text: str, delimiter: str) -> list[tuple[int, str, str | None]]:
                 continue
             start = number
         buf.append(line)
-        if line.count('"') % 2:
+        # A quote opens a quoted field only at a field's start ('5" pipe' is a literal quote, as csv reads it).
+        if line.count('"') % 2 and (open_quote or line.startswith('"') or f'{delimiter}"' in line):
             open_quote = not open_quote
         if not open_quote:
             out.append((start, "".join(buf), None))
@@ -108,7 +109,8 @@ def _split(text: str, delimiter: str) -> list[tuple[int, str, str | None]]:
 
 
 def _whole(line: str, delimiter: str, width: int) -> bool:
-    return line.count('"') % 2 == 0 and bool(line.strip()) and _count(line, delimiter) == width
+    quoted = line.startswith('"') or f'{delimiter}"' in line
+    return (line.count('"') % 2 == 0 or not quoted) and bool(line.strip()) and _count(line, delimiter) == width
 
 
 def _count(record: str, delimiter: str) -> int:

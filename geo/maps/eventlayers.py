@@ -183,7 +183,11 @@ _RUNTIME_JS = r"""
   }
   function filter(d, limit) {
     (d._layers || []).forEach(function (state) { showUpTo(state, limit); });
-    if (d._heatLayer) { d._heatLayer.setLatLngs(d._heat.slice(0, upper(d.day, limit))); }
+    if (d._heatLayer) {
+      var pts = d._heat.slice(0, upper(d.day, limit));
+      // leaflet.heat redraws through its map: off the map (unticked), keep the points for when it returns.
+      if (d._heatLayer._map) { d._heatLayer.setLatLngs(pts); } else { d._heatLayer._latlngs = pts; }
+    }
   }
   function slider(d, map, position) {
     var days = d.day.filter(function (v) { return v !== null; });

@@ -238,6 +238,28 @@ def test_time_slider_shows_events_up_to_the_chosen_day(opened):
     assert "2014-02-17" in opened.page.locator(".geo-time-label").inner_text()
 
 
+def test_heat_map_ticked_off_and_on_follows_the_slider_without_errors(opened):
+    heat = opened.layer_checkbox("Heat map of events")
+    for _ in range(2):
+        heat.click()  # on (it starts off), then off
+        opened.page.wait_for_timeout(100)
+    opened.js("""() => {
+        const input = document.querySelector('.geo-time-range');
+        input.value = input.min;
+        input.dispatchEvent(new Event('input'));
+    }""")
+    heat.click()  # on again, showing the slider's window
+    opened.page.wait_for_timeout(200)
+    opened.js("""() => {
+        const input = document.querySelector('.geo-time-range');
+        input.value = input.max;
+        input.dispatchEvent(new Event('input'));
+    }""")
+    opened.page.wait_for_timeout(200)
+    assert opened.errors == []
+    assert opened.count("canvas.leaflet-heatmap-layer") == 1
+
+
 @pytest.fixture(scope="module")
 def region_map(tmp_path_factory, gaz) -> Path:
     """The gazetteer's regions on the embedded default (approximate outlines)."""

@@ -82,6 +82,14 @@ class Page:
     def js(self, code: str, arg=None):
         return self.page.evaluate(code, arg)
 
+    def slide(self, end: str) -> None:
+        """Move the time slider to its ``"min"`` or ``"max"``, as a reader dragging it would."""
+        self.js("""(end) => {
+            const input = document.querySelector('.geo-time-range');
+            input.value = input[end];
+            input.dispatchEvent(new Event('input'));
+        }""", end)
+
     def count(self, selector: str) -> int:
         return self.page.locator(selector).count()
 
@@ -228,11 +236,7 @@ def test_payloads_show_as_text_and_never_run(opened):
 def test_time_slider_shows_events_up_to_the_chosen_day(opened):
     markers = "path.geo-event"
     assert opened.count(markers) == 5
-    opened.js("""() => {
-        const input = document.querySelector('.geo-time-range');
-        input.value = input.min;
-        input.dispatchEvent(new Event('input'));
-    }""")
+    opened.slide("min")
     opened.page.wait_for_timeout(200)
     assert opened.count(markers) == 1  # only e1, 2014-02-17
     assert "2014-02-17" in opened.page.locator(".geo-time-label").inner_text()
@@ -243,18 +247,10 @@ def test_heat_map_ticked_off_and_on_follows_the_slider_without_errors(opened):
     for _ in range(2):
         heat.click()  # on (it starts off), then off
         opened.page.wait_for_timeout(100)
-    opened.js("""() => {
-        const input = document.querySelector('.geo-time-range');
-        input.value = input.min;
-        input.dispatchEvent(new Event('input'));
-    }""")
+    opened.slide("min")
     heat.click()  # on again, showing the slider's window
     opened.page.wait_for_timeout(200)
-    opened.js("""() => {
-        const input = document.querySelector('.geo-time-range');
-        input.value = input.max;
-        input.dispatchEvent(new Event('input'));
-    }""")
+    opened.slide("max")
     opened.page.wait_for_timeout(200)
     assert opened.errors == []
     assert opened.count("canvas.leaflet-heatmap-layer") == 1

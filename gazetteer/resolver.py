@@ -29,8 +29,8 @@ from .distance import haversine_np
 from .errors import InvalidInputError
 from .index import PlaceIndex
 from .names import MAX_NAME_LENGTH, clean_name, fold, phonetic, split_key
-from .place import Kind, Place
-from .results import Candidate, Resolution
+from .place import Kind
+from .results import Candidate, Resolution, describe
 
 __all__ = ["Context", "Candidate", "Resolution", "Resolver", "MARGIN", "FUZZY_CUTOFF"]
 
@@ -160,7 +160,7 @@ class Resolver:
             # One letter off and nothing around to confirm it: a suggestion, not an answer.
             place = self.index.place(candidates[0][1])
             return Resolution(query, "unresolved", reason=f"no place named {query!r} in the gazetteer; "
-                                                          f"did you mean {_describe(place)}?")
+                                                          f"did you mean {describe(place)}?")
         return self._verdict(query, candidates, limit)
 
     def _agrees(self, row: int, ctx: Context, query_fold: str) -> bool:
@@ -232,6 +232,7 @@ class Resolver:
         own_name = [m >= 1.0 and (fold(names[row]) == query_fold or ids[row].startswith("cur:"))
                     for row, m in zip(rows, match)]
         alias_only = any(own_name) and not all(own_name)
+        stated_departments = {c[:2] for c in codes if len(c) >= 2}
         out = []
         for i, (row, m) in enumerate(zip(rows, match)):
             kind = self._kind[row]
@@ -251,7 +252,9 @@ class Resolver:
             if own_unit:
                 a3 = table["admin3"][row]
                 named = kind is Kind.DISTRICT or (a3 is not None and fold(a3) == query_fold)
-                raw += 0.2 if named and not _elsewhere(table["admin1_code"][row], codes) else -0.1
+                a1 = table["admin1_code"][row]
+                elsewhere = bool(stated_departments) and a1 is not None and a1 not in stated_departments
+                raw += 0.2 if named and not elsewhere else -0.1
             if near is not None:
                 raw += near[i]
             country = table["country"][row]
@@ -401,7 +404,7 @@ class Resolver:
                       for (raw, row, m, also), share in zip(kept[:limit], shares)]
         if len(kept) > 1 and kept[0][0] - kept[1][0] < MARGIN:
             close = [e for e in kept if kept[0][0] - e[0] < MARGIN]
-            described = "; ".join(_describe(self.index.place(e[1])) for e in close[:4])
+            described = "; ".join(describe(self.index.place(e[1])) for e in close[:4])
             more = f" and {len(close) - 4} more" if len(close) > 4 else ""
             return Resolution(query, "ambiguous", candidates,
                               reason=f"{len(close)} places match {query!r}: {described}{more}; "
@@ -412,12 +415,6 @@ class Resolver:
         elif candidates[0].match == "variant":
             reason = f"spelling variant: {query!r} read as {candidates[0].place.name!r}"
         return Resolution(query, "ok", candidates, reason=reason, close=1)
-
-
-def _elsewhere(admin1_code: str | None, codes: set[str]) -> bool:
-    """Whether the context names departments and none of them holds this place."""
-    departments = {c[:2] for c in codes if len(c) >= 2}
-    return bool(departments) and admin1_code is not None and admin1_code not in departments
 
 
 def _match_label(m: float) -> str:
@@ -434,10 +431,6 @@ def _ubigeo(code: str) -> str:
     return code[:4] if code.endswith("00") else code
 
 
-def _describe(place: Place) -> str:
-    chain = ", ".join(x for x in (place.admin3, place.admin2, place.admin1) if x and x != place.name)
-    where = f" ({chain})" if chain else f" ({place.country})"
-    return f"{place.name} [{place.kind.value}]{where}"
 
 
 def _lookup(resolver: Resolver, query: str) -> tuple[list[int], list[float]]:

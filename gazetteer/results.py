@@ -7,7 +7,7 @@ from typing import Any
 
 from .place import Place
 
-__all__ = ["Candidate", "Resolution"]
+__all__ = ["Candidate", "Resolution", "describe"]
 
 
 @dataclass(frozen=True)
@@ -51,21 +51,23 @@ class Resolution:
         return self.best.score * (0.5 if self.status == "ambiguous" else 1.0)
 
     def candidate_list(self, limit: int = 5) -> str:
-        """The places too close to call, one line: ``"Santa Rosa (populated_place; La Mar, Ayacucho) [id]; ..."``.
+        """The places too close to call, one line: ``"Santa Rosa [populated_place] (La Mar, Ayacucho) [id]; ..."``.
 
         Empty when the resolution is not ambiguous.
         """
         if self.status != "ambiguous":
             return ""
         close = self.candidates[:max(self.close, 2)][:limit]
-        items = []
-        for c in close:
-            p = c.place
-            chain = ", ".join(x for x in (p.admin3, p.admin2, p.admin1) if x and x != p.name) or p.country
-            items.append(f"{p.name} ({p.kind.value}; {chain}) [{p.id}]")
         more = max(self.close, len(close)) - len(close)
-        return "; ".join(items) + (f"; and {more} more" if more > 0 else "")
+        return "; ".join(f"{describe(c.place)} [{c.place.id}]" for c in close) + (
+            f"; and {more} more" if more > 0 else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "status": self.status, "reason": self.reason, "close": self.close,
                 "candidates": [c.to_dict() for c in self.candidates]}
+
+
+def describe(place: Place) -> str:
+    """``"Santa Rosa [populated_place] (La Mar, Ayacucho)"``: a place as reasons and suggestions name it."""
+    chain = ", ".join(x for x in (place.admin3, place.admin2, place.admin1) if x and x != place.name)
+    return f"{place.name} [{place.kind.value}] ({chain or place.country})"

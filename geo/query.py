@@ -352,10 +352,10 @@ def _date_bound(value, name: str) -> pd.Timestamp:
     """``value`` as a timestamp, clipped to what pandas can hold, or a clear error."""
     try:
         stamp = pd.Timestamp(value)
+    except pd.errors.OutOfBoundsDatetime:
+        # Beyond what dates can hold: a bound that excludes nothing.
+        return pd.Timestamp.min if name == "start" else pd.Timestamp.max
     except (ValueError, TypeError, OverflowError) as exc:
-        if isinstance(exc, pd.errors.OutOfBoundsDatetime) or "out of bounds" in str(exc).lower():
-            text = str(value)
-            return pd.Timestamp.min if text[:1] in "0" or text.startswith("-") else pd.Timestamp.max
         why = "" if "unknown" in str(exc).lower() else f" ({str(exc).split(':')[0]})"
         raise InvalidInputError(f"{name} date {value!r} is not a date{why}; write it as YYYY-MM-DD") from None
     if stamp is pd.NaT:
@@ -371,12 +371,11 @@ def _fine_enough(events: pd.DataFrame, min_precision) -> np.ndarray:
         raise InvalidInputError(f"precision {min_precision!r} is not one of {choices}") from None
     if "precision" not in events:
         return np.zeros(len(events), dtype=bool)
-    rank = {p.value: p.rank for p in Precision}
-    values = events["precision"].astype("string").to_numpy(dtype=object, na_value=None)
-    own = events["latitude"].notna().to_numpy() if "latitude" in events else \
-        ~events.geometry.isna().to_numpy() & ~events.geometry.is_empty.to_numpy()
-    return np.array([(rank.get(v, 99) <= bar) if v is not None else bool(o) for v, o in zip(values, own)],
-                    dtype=bool)
+    precision = events["precision"].astype("string")
+    ranks = precision.map({p.value: p.rank for p in Precision}).astype(float)  # unknown values: NaN, never fine
+    own = events["latitude"].notna() if "latitude" in events else \
+        ~(events.geometry.isna() | events.geometry.is_empty)
+    return np.where(precision.isna().to_numpy(), own.to_numpy(dtype=bool), (ranks <= bar).to_numpy(dtype=bool))
 
 
 # -- helpers --------------------------------------------------------------------

@@ -37,7 +37,7 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "place_id": ("string", "Id of the matched gazetteer place"),
     "confidence": ("float64", "0-1 confidence of the location"),
     "candidates": ("string", "When ambiguous: the places the name could be, "
-                             "'Name (kind; district, province, department) [id]; ...'"),
+                             "'Name [kind] (district, province, department) [id]; ...'"),
     "source": ("string", "Outlet or citation"),
     "source_url": ("string", "URL of the source"),
     "source_quote": ("string", "The sentence or passage the event comes from"),

@@ -76,6 +76,15 @@ def _geocoded(path: Path) -> bool:
     return '"FeatureCollection"' in head and all(f'"{c}"' in head for c in _GEOCODED)
 
 
+def check_layer_output(output: Path | None, overwrite: bool, fmt: str | None) -> None:
+    """:func:`check_output`, and an extension (or ``--format``) we can write a layer in, before any work."""
+    check_output(output, overwrite)
+    if not is_stdout(output):
+        from geo.export import format_for
+
+        format_for(output, fmt)
+
+
 def emit_events(frame, output: Path | None, *, fmt: str | None, overwrite: bool) -> None:
     """Write ``frame`` to ``output`` (atomically, never over an existing file unless asked) or to stdout."""
     from geo import export
@@ -118,11 +127,7 @@ def export(input: str, output: Path | None, overwrite: bool, fmt: str | None, da
       geo export events.geojson -o events.gpkg
       geo geocode attacks.csv | geo export - -o attacks.parquet
     """
-    check_output(output, overwrite)
-    if not is_stdout(output):
-        from geo.export import format_for
-
-        format_for(output, fmt)  # refused before reading the input
+    check_layer_output(output, overwrite, fmt)
     with warnings_to_stderr():
         frame = open_events(input, gaz_loader=lambda: load_gazetteer(data_dir, no_datapack))
         emit_events(frame, output, fmt=fmt, overwrite=overwrite)

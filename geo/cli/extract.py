@@ -34,7 +34,7 @@ def extract(file, published: str, source: str | None, source_url: str | None, ou
 
     from geo.parse import extract_events
     from geo.parse.events import events_geojson
-    from geo.parse.parser import atomic_write_text
+    from gazetteer.atomic import write_text
 
     if output is not None:
         check_output(output, overwrite)
@@ -45,4 +45,4 @@ def extract(file, published: str, source: str | None, source_url: str | None, ou
     if is_stdout(output):
         emit_json(collection)
     else:
-        atomic_write_text(output, json.dumps(collection, ensure_ascii=False, indent=2), exclusive=not overwrite)
+        write_text(output, json.dumps(collection, ensure_ascii=False, indent=2), exclusive=not overwrite)

@@ -8,8 +8,9 @@ import click
 
 from geo.scale.cli import OUTPUT_HELP, batch_options, geocode_batch, wants_batch
 
-from ._common import check_output, data_dir_option, handle_errors, is_stdout, load_gazetteer, no_datapack_option
-from .export import emit_events, format_option, overwrite_option, summary, warnings_to_stderr
+from ._common import check_output, data_dir_option, handle_errors, load_gazetteer, no_datapack_option
+from .export import (check_layer_output, emit_events, format_option, overwrite_option, summary,
+                     warnings_to_stderr)
 
 
 @click.command()
@@ -49,11 +50,10 @@ def geocode(input: Path, output: Path | None, overwrite: bool, fmt: str | None, 
     from geo.events import read_events
 
     batch = wants_batch(input, output, engine=engine, scheduler=scheduler, chunk_size=chunk_size)
-    check_output(output, overwrite)
-    if not batch and not is_stdout(output):
-        from geo.export import format_for
-
-        format_for(output, fmt)  # an extension we cannot write is refused before the work
+    if batch:
+        check_output(output, overwrite)  # a folder, or one file the batch writer knows
+    else:
+        check_layer_output(output, overwrite, fmt)
     gaz = load_gazetteer(data_dir, no_datapack)
     if batch:
         with warnings_to_stderr():

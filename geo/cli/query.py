@@ -8,7 +8,8 @@ import click
 
 from ._common import (check_output, data_dir_option, emit_json, handle_errors, is_stdout, load_gazetteer,
                       no_datapack_option)
-from .export import emit_events, format_option, open_events, output_option, overwrite_option, warnings_to_stderr
+from .export import (check_layer_output, emit_events, format_option, open_events, output_option, overwrite_option,
+                     warnings_to_stderr)
 
 
 def _point_or_place(value: str | None):
@@ -101,9 +102,10 @@ def query(input: str, types, sub_types, actor, since, until, statuses, min_preci
         raise click.UsageError("--km needs --near")
     if period and not count_by:
         raise click.UsageError("--per needs --count-by")
-    check_output(output, overwrite)
-    if not is_stdout(output) and not count_by:
-        export.format_for(output, fmt)  # refused before the work
+    if count_by:
+        check_output(output, overwrite)  # a table: .csv or .json, checked when written
+    else:
+        check_layer_output(output, overwrite, fmt)
     gaz_cache = []
 
     def gaz():

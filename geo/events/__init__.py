@@ -35,6 +35,8 @@ from .validate import RowReport, normalise
 __all__ = ["read_events", "geocode_events", "empty_events", "attribute_points", "INPUT_FORMATS"]
 
 _log = logging.getLogger(__name__)
+#: What pandas infers for a column that may hold lists or dicts.
+_MAYBE_NESTED = frozenset({"mixed", "mixed-integer", "unknown-array"})
 
 INPUT_FORMATS = ("auto", "table", "acled", "ucdp")
 _LOCATING = {"location", "latitude", "longitude", "admin1", "admin2", "admin3",
@@ -125,6 +127,8 @@ def geocode_events(frame: pd.DataFrame, *, gaz=None, mapping: Mapping[str, str] 
     raw = raw.astype(object)
     for column in raw.columns:
         cells = raw[column]
+        if pd.api.types.infer_dtype(cells, skipna=True) not in _MAYBE_NESTED:
+            continue  # strings, numbers, dates: no cell to look at one by one
         nested = cells.map(lambda v: isinstance(v, (list, tuple, dict, set)))
         if nested.any():
             # A list or dict in a cell is kept as its JSON text: never a place or a date, but not lost.

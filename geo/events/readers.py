@@ -10,8 +10,6 @@ Rows are numbered from 1, not counting the header: row 1 is the first event.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import warnings
@@ -172,15 +170,9 @@ def _delimiter(text: str) -> str:
 # -- CSV ----------------------------------------------------------------------
 
 def _read_csv(text: str, path: str, encoding: str) -> RawTable:
-    delimiter = _delimiter(text)
-    _check_header(_header_fields(text, delimiter), path)
-    frame, problems = read_records(text, delimiter)
+    frame, problems = read_records(text, _delimiter(text))
+    _check_header(frame.columns, path)
     return RawTable(frame, problems=problems, path=path, encoding=encoding)
-
-
-def _header_fields(text: str, delimiter: str) -> list[str]:
-    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
-    return [c.strip() for c in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])]
 
 
 def _check_header(columns, path: str) -> None:

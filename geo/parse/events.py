@@ -234,14 +234,16 @@ class _Extractor:
                          earlier: list[Event]) -> list[Event]:
         if any_trigger().search(folded, skip) is None:
             return []
-        triggers = [(m.start(), r) for r in rules() for m in r.pattern.finditer(folded)
-                    if m.start() >= skip and not _refers_back(folded, m)
+        found = [(m, r) for r in rules() for m in r.pattern.finditer(folded) if m.start() >= skip]
+        back = [_refers_back(folded, m) for m, _ in found]
+        triggers = [(m.start(), r) for (m, r), refers in zip(found, back) if not refers
                     and not cue("hypothetical").search(folded, max(skip, m.start() - 40), m.start())
                     and not cue("legal").search(folded, max(skip, m.start() - 40), m.start())
                     and not cue("legal_after").match(folded, m.end())
                     and not _generic(folded, m, skip)]
         if not triggers:
-            self._date_back(i, folded, dates, skip, earlier)
+            if any(back):
+                self._date_back(i, dates, earlier)
             return []
         strong = [t for t in triggers if t[1].priority >= STRONG_PRIORITY]
         # A specific act (a bomb defused, a cache found) right after the first trigger names the incident:
@@ -291,8 +293,8 @@ class _Extractor:
             out.append(ev)
         return out
 
-    def _date_back(self, i: int, folded: str, dates: list[DateMention], skip: int, earlier: list[Event]) -> None:
-        """"The attack took place on 15 January": a sentence referring back dates the incident just told.
+    def _date_back(self, i: int, dates: list[DateMention], earlier: list[Event]) -> None:
+        """"The attack took place on 15 January": sentence ``i``, referring back, dates the incident just told.
 
         Only an incident its own sentence left undated (its date is the
         dateline's), told in one of the two sentences before, takes the day,
@@ -303,8 +305,6 @@ class _Extractor:
         # An explicit day only: "el próximo lunes" in such a sentence is often another event's (a strike called).
         day = next((d for d in dates if d.date is not None and d.precision == "day" and d.kind == "explicit"), None)
         if day is None:
-            return
-        if not any(_refers_back(folded, m) for r in rules() for m in r.pattern.finditer(folded) if m.start() >= skip):
             return
         ev = earlier[-1]
         ev.date, ev.date_precision, ev.dated_here = day.date, "day", True

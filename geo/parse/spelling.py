@@ -29,8 +29,8 @@ __all__ = ["spelled_mentions"]
 
 #: A cue of place, then a capitalised name of up to three words.
 _EVIDENCE = re.compile(
-    r"\b(?:near|outside|cerca de|district of|province of|town of|village of|hamlet of|distrito de|"
-    r"provincia de|localidad de|poblado de|caserío de|caserio de|comunidad de|anexo de)\s+"
+    r"\b(?:" + "|".join(re.escape(p).replace("caserio", "caser[ií]o").replace(r"\ ", r"\s+") for p in CUE_PHRASES)
+    + r")\s+"
     r"(?P<name>[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:de\s+|del\s+|la\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]+){0,2})"
 )
 #: Readings accepted: spelling variants and typos, with at least this confidence.

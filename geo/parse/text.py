@@ -173,9 +173,7 @@ class Document:
         toks = self._tokens.get(i)
         if toks is None:
             if 2 * len(self._tokens) >= len(self.sentences):
-                self._all_tokens = Tokens(self.clean)
-                self._tokens = {}
-                return self._all_tokens
+                return self._tokenise_all()
             start_i, end_i = self.sentences[i]
             toks = self._tokens[i] = Tokens(self.clean, start_i, end_i)
         if j == i:
@@ -191,8 +189,12 @@ class Document:
     def expect_words(self, spans: int) -> None:
         """Say how many spans will be looked around: when they touch most sentences, tokenise all at once."""
         if self._all_tokens is None and 2 * spans >= len(self.sentences):
-            self._all_tokens = Tokens(self.clean)
-            self._tokens = {}
+            self._tokenise_all()
+
+    def _tokenise_all(self) -> Tokens:
+        self._all_tokens = Tokens(self.clean)
+        self._tokens = {}
+        return self._all_tokens
 
     def forget_tokens(self) -> None:
         """Free the word index (it is rebuilt if asked for again)."""

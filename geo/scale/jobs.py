@@ -105,8 +105,8 @@ def geocode_chunk(chunk: Chunk, gaz: Gazetteer, *, mapping: Mapping[str, str] | 
 
     frame, problems = read_rows(chunk)
     label = f"{chunk.path} (rows {chunk.first + 1}-{chunk.first + chunk.count})"
-    out = _run(RawTable(frame, problems=problems, path=label, first=chunk.first, chunk=True), gaz=gaz, mapping=mapping,
-               input_format=input_format, dayfirst=dayfirst)
+    table = RawTable(frame, problems=problems, path=label, first=chunk.first, chunk=True)
+    out = _run(table, gaz=gaz, mapping=mapping, input_format=input_format, dayfirst=dayfirst)
     if len(out):
         _renumber(out, frame, chunk.first, mapping, input_format)
     return out
